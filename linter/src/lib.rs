@@ -1,0 +1,1 @@
+//! Palisade's manifest linter.

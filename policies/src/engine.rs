@@ -1,0 +1,324 @@
+//! Compiling a policy set once: modules are parsed into one regorus engine, metadata is read, and
+//! every policy's entry points are compiled to one RVM program. A package the RVM cannot compile
+//! (it uses `with`, say) is evaluated by the interpreter instead, with the same results.
+
+use crate::catalog::RuleMeta;
+use crate::{Evaluator, LoadError, Options, PolicySource, builtin_sources};
+use regorus::languages::rego::compiler::Compiler;
+use regorus::rvm::program::Program;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// The rule kinds a policy package may declare, in evaluation order.
+pub(crate) const ENTRY_RULES: [&str; 4] = ["deny", "violation", "warn", "patch"];
+
+/// Which evaluator runs a policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// regorus's bytecode VM (the fast path).
+    Rvm,
+    /// regorus's tree-walking interpreter (for modules the VM cannot compile).
+    Interpreter,
+}
+
+/// One entry point (`data.<package>.<rule>`) of one policy.
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    pub rule: &'static str,
+    pub path: String,
+    /// Index in the RVM program, when the RVM runs it.
+    pub rvm_index: Option<usize>,
+}
+
+/// One policy package and how to run it.
+#[derive(Debug, Clone)]
+pub(crate) struct Policy {
+    pub meta: RuleMeta,
+    pub entries: Vec<Entry>,
+    pub backend: Backend,
+}
+
+pub(crate) struct Inner {
+    pub policies: Vec<Policy>,
+    pub compiled: regorus::CompiledPolicy,
+    pub program: Option<Arc<Program>>,
+    /// Interpreter with every module, for fallback packages (cloned per evaluator).
+    pub interpreter: regorus::Engine,
+    pub options: Options,
+}
+
+/// A compiled policy set. Cheap to clone; share it across threads and take one
+/// [`Evaluator`] per worker.
+#[derive(Clone)]
+pub struct Engine {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("policies", &self.inner.policies.len())
+            .field("rvm", &self.inner.program.is_some())
+            .finish()
+    }
+}
+
+/// Builds an [`Engine`] from the built-in library and user sources.
+#[derive(Debug, Clone)]
+pub struct EngineBuilder {
+    builtin: bool,
+    user: Vec<PolicySource>,
+    options: Options,
+    interpreter_only: bool,
+}
+
+impl Default for EngineBuilder {
+    fn default() -> Self {
+        EngineBuilder {
+            builtin: true,
+            user: Vec::new(),
+            options: Options::default(),
+            interpreter_only: false,
+        }
+    }
+}
+
+impl EngineBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Whether to load the built-in library (default true).
+    pub fn builtin(mut self, yes: bool) -> Self {
+        self.builtin = yes;
+        self
+    }
+
+    /// Adds user modules. A user policy whose rule id equals a built-in one replaces it.
+    pub fn add_sources(mut self, sources: impl IntoIterator<Item = PolicySource>) -> Self {
+        self.user.extend(sources);
+        self
+    }
+
+    pub fn options(mut self, options: Options) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Runs every policy on the interpreter (for comparing the two backends).
+    pub fn interpreter_only(mut self, yes: bool) -> Self {
+        self.interpreter_only = yes;
+        self
+    }
+
+    pub fn build(self) -> Result<Engine, LoadError> {
+        let mut sources: Vec<PolicySource> = Vec::new();
+        if self.builtin {
+            sources.extend(builtin_sources());
+        }
+        sources.extend(self.user);
+        sources.retain(|s| !s.is_test());
+        let mut rego = regorus::Engine::new();
+        rego.set_strict_builtin_errors(false);
+        for src in &sources {
+            rego.add_policy(src.path.clone(), src.text.clone())
+                .map_err(|e| LoadError::Compile {
+                    file: src.path.clone(),
+                    detail: e.to_string(),
+                })?;
+        }
+        let policies = discover(&mut rego, &sources)?;
+        if policies.is_empty() {
+            return Err(LoadError::Empty);
+        }
+        let first: Arc<str> = Arc::from(policies[0].entries[0].path.as_str());
+        let compiled = rego
+            .compile_with_entrypoint(&first)
+            .map_err(|e| LoadError::Compile {
+                file: policies[0].meta.file.clone(),
+                detail: e.to_string(),
+            })?;
+        let (policies, program) = if self.interpreter_only {
+            let mut policies = policies;
+            for p in &mut policies {
+                p.backend = Backend::Interpreter;
+            }
+            (policies, None)
+        } else {
+            compile_rvm(&compiled, policies)?
+        };
+        Ok(Engine {
+            inner: Arc::new(Inner {
+                policies,
+                compiled,
+                program,
+                interpreter: rego,
+                options: self.options,
+            }),
+        })
+    }
+}
+
+/// Finds every package with entry rules, reads its metadata and resolves rule-id clashes.
+fn discover(rego: &mut regorus::Engine, sources: &[PolicySource]) -> Result<Vec<Policy>, LoadError> {
+    let mut by_package: BTreeMap<String, Vec<&'static str>> = BTreeMap::new();
+    for package in rego.get_packages().map_err(|e| LoadError::Compile {
+        file: "policies".into(),
+        detail: e.to_string(),
+    })? {
+        let pkg = package.trim_start_matches("data.").to_string();
+        by_package.entry(pkg).or_default();
+    }
+    // Which of the entry rules each package declares, found without evaluating anything.
+    let mut file_of: BTreeMap<String, (String, bool)> = BTreeMap::new();
+    for src in sources {
+        let Some(pkg) = package_of(&src.text) else { continue };
+        for rule in ENTRY_RULES {
+            if rego.has_declared_rule_rooted_at(&src.path, rule).unwrap_or(false) {
+                let rules = by_package.entry(pkg.clone()).or_default();
+                if !rules.contains(&rule) {
+                    rules.push(rule);
+                }
+                file_of.entry(pkg.clone()).or_insert((src.path.clone(), src.builtin));
+            }
+        }
+    }
+    let mut policies: Vec<Policy> = Vec::new();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for (pkg, mut rules) in by_package {
+        if rules.is_empty() {
+            continue;
+        }
+        rules.sort_by_key(|r| ENTRY_RULES.iter().position(|e| e == r));
+        let (file, builtin) = file_of.get(&pkg).cloned().unwrap_or_default();
+        let metadata = metadata_of(rego, &pkg, &file)?;
+        let meta = RuleMeta::parse(&pkg, &file, builtin, &metadata)?;
+        let entries = rules
+            .into_iter()
+            .map(|rule| Entry {
+                rule,
+                path: format!("data.{pkg}.{rule}"),
+                rvm_index: None,
+            })
+            .collect();
+        let policy = Policy {
+            meta,
+            entries,
+            backend: Backend::Rvm,
+        };
+        match seen.get(&policy.meta.id).copied() {
+            Some(i) if policies[i].meta.builtin && !policy.meta.builtin => {
+                policies[i] = policy;
+            }
+            Some(i) if !policies[i].meta.builtin && policy.meta.builtin => {}
+            Some(i) => {
+                return Err(LoadError::DuplicateId {
+                    id: policy.meta.id.clone(),
+                    first: policies[i].meta.file.clone(),
+                    second: policy.meta.file.clone(),
+                });
+            }
+            None => {
+                seen.insert(policy.meta.id.clone(), policies.len());
+                policies.push(policy);
+            }
+        }
+    }
+    policies.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+    Ok(policies)
+}
+
+fn metadata_of(rego: &mut regorus::Engine, pkg: &str, file: &str) -> Result<serde_json::Value, LoadError> {
+    rego.set_input(regorus::Value::new_object());
+    let value = match rego.eval_rule(format!("data.{pkg}.metadata")) {
+        Ok(v) => v,
+        // No `metadata` rule: a plain user policy.
+        Err(_) => return Ok(serde_json::Value::Null),
+    };
+    if value == regorus::Value::Undefined {
+        return Ok(serde_json::Value::Null);
+    }
+    serde_json::to_value(&value).map_err(|e| LoadError::Metadata {
+        package: pkg.to_string(),
+        file: file.to_string(),
+        reason: e.to_string(),
+    })
+}
+
+/// The `package` line of a module, without the `data.` prefix.
+fn package_of(text: &str) -> Option<String> {
+    text.lines().find_map(|line| {
+        let rest = line.trim_start().strip_prefix("package ")?;
+        Some(rest.split_whitespace().next()?.to_string())
+    })
+}
+
+/// Compiles every RVM-compatible policy into one program; the rest fall back to the interpreter.
+fn compile_rvm(
+    compiled: &regorus::CompiledPolicy,
+    mut policies: Vec<Policy>,
+) -> Result<(Vec<Policy>, Option<Arc<Program>>), LoadError> {
+    for policy in &mut policies {
+        let eps: Vec<&str> = policy.entries.iter().map(|e| e.path.as_str()).collect();
+        if let Err(e) = Compiler::compile_from_policy(compiled, &eps) {
+            let detail = e.to_string();
+            if detail.contains("not supported by the compiler") {
+                policy.backend = Backend::Interpreter;
+            } else {
+                return Err(LoadError::Compile {
+                    file: policy.meta.file.clone(),
+                    detail,
+                });
+            }
+        }
+    }
+    let mut eps: Vec<String> = Vec::new();
+    for policy in &mut policies {
+        if policy.backend != Backend::Rvm {
+            continue;
+        }
+        for entry in &mut policy.entries {
+            entry.rvm_index = Some(eps.len());
+            eps.push(entry.path.clone());
+        }
+    }
+    if eps.is_empty() {
+        return Ok((policies, None));
+    }
+    let refs: Vec<&str> = eps.iter().map(String::as_str).collect();
+    let program = Compiler::compile_from_policy(compiled, &refs).map_err(|e| LoadError::Compile {
+        file: "policies".into(),
+        detail: e.to_string(),
+    })?;
+    Ok((policies, Some(program)))
+}
+
+impl Engine {
+    /// An engine with the built-in library and default options.
+    pub fn builtin() -> Result<Engine, LoadError> {
+        EngineBuilder::new().build()
+    }
+
+    /// The rule catalogue, sorted by id.
+    pub fn rules(&self) -> impl Iterator<Item = &RuleMeta> {
+        self.inner.policies.iter().map(|p| &p.meta)
+    }
+
+    /// Which backend runs the rule with `id`.
+    pub fn backend_of(&self, id: &str) -> Option<Backend> {
+        self.inner
+            .policies
+            .iter()
+            .find(|p| p.meta.id == id)
+            .map(|p| p.backend)
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.inner.options
+    }
+
+    /// A new evaluator for one worker thread.
+    pub fn evaluator(&self) -> Evaluator {
+        Evaluator::new(self.clone())
+    }
+}

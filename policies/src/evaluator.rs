@@ -1,0 +1,202 @@
+//! Evaluating one input against a compiled policy set. An [`Evaluator`] owns its VM and
+//! interpreter clone, so workers never share mutable state or take a lock.
+
+use crate::engine::{Backend, Entry, Policy};
+use crate::{Action, Decision, Engine, EvalError, Finding, Options, PssLevel, kinds};
+use regorus::rvm::RegoVM;
+use serde_json::Value as Json;
+
+/// Per-worker evaluation state. Create one per thread with [`Engine::evaluator`].
+pub struct Evaluator {
+    engine: Engine,
+    vm: Option<RegoVM>,
+    interpreter: Option<regorus::Engine>,
+    data: regorus::Value,
+}
+
+impl std::fmt::Debug for Evaluator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Evaluator").field("engine", &self.engine).finish()
+    }
+}
+
+impl Evaluator {
+    pub(crate) fn new(engine: Engine) -> Self {
+        Evaluator {
+            engine,
+            vm: None,
+            interpreter: None,
+            data: regorus::Value::new_object(),
+        }
+    }
+
+    /// Sets `data.inventory` (objects a rule needs to see beside the one under review).
+    pub fn set_inventory(&mut self, inventory: &Json) {
+        let mut data = serde_json::Map::new();
+        data.insert("inventory".into(), inventory.clone());
+        self.data = regorus::Value::from(Json::Object(data));
+        self.vm = None;
+        self.interpreter = None;
+    }
+
+    /// Evaluates an input (`{"review": …}`; `parameters` are added from the engine's options).
+    pub fn evaluate(&mut self, input: &Json) -> Result<Decision, EvalError> {
+        let options = self.engine.inner.options.clone();
+        self.evaluate_with(input, &options)
+    }
+
+    /// Evaluates with options other than the engine's (a namespace's own PSS level, say).
+    pub fn evaluate_with(&mut self, input: &Json, options: &Options) -> Result<Decision, EvalError> {
+        let kind = input
+            .pointer("/review/kind/kind")
+            .and_then(Json::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let mut full = input.clone();
+        if let Json::Object(map) = &mut full {
+            map.entry("parameters").or_insert_with(|| options.parameters_value());
+        }
+        let value = regorus::Value::from(full);
+        let engine = self.engine.clone();
+        let mut decision = Decision::default();
+        let mut vm_ready = false;
+        let mut interp_ready = false;
+        for policy in &engine.inner.policies {
+            if !selected(policy, &kind, options) {
+                continue;
+            }
+            for entry in &policy.entries {
+                let result = match policy.backend {
+                    Backend::Rvm => {
+                        let vm = self.vm()?;
+                        if !vm_ready {
+                            vm.set_input(value.clone());
+                            vm_ready = true;
+                        }
+                        let index = entry.rvm_index.unwrap_or_default();
+                        vm.execute_entry_point_by_index(index)
+                            .map_err(|e| e.to_string())
+                    }
+                    Backend::Interpreter => {
+                        let interp = self.interpreter();
+                        if !interp_ready {
+                            interp.set_input(value.clone());
+                            interp_ready = true;
+                        }
+                        interp.eval_rule(entry.path.clone()).map_err(|e| e.to_string())
+                    }
+                }
+                .map_err(|detail| EvalError::Rego {
+                    rule: policy.meta.id.clone(),
+                    detail,
+                })?;
+                collect(policy, entry, &result, &mut decision)?;
+            }
+        }
+        decision.sort();
+        Ok(decision)
+    }
+
+    fn vm(&mut self) -> Result<&mut RegoVM, EvalError> {
+        if self.vm.is_none() {
+            let inner = &self.engine.inner;
+            let mut vm = RegoVM::new_with_policy(inner.compiled.clone());
+            if let Some(program) = &inner.program {
+                vm.load_program(program.clone());
+            }
+            vm.set_data(self.data.clone()).map_err(|e| EvalError::Rego {
+                rule: "data".into(),
+                detail: e.to_string(),
+            })?;
+            self.vm = Some(vm);
+        }
+        self.vm.as_mut().ok_or_else(|| EvalError::Rego {
+            rule: "data".into(),
+            detail: "virtual machine unavailable".into(),
+        })
+    }
+
+    fn interpreter(&mut self) -> &mut regorus::Engine {
+        let data = &self.data;
+        let engine = &self.engine;
+        self.interpreter.get_or_insert_with(|| {
+            let mut interp = engine.inner.interpreter.clone();
+            interp.clear_data();
+            // Data is an object built by `set_inventory`; adding it cannot conflict after clear.
+            let _ = interp.add_data(data.clone());
+            interp
+        })
+    }
+}
+
+/// Whether a policy applies to this kind at these options.
+fn selected(policy: &Policy, kind: &str, options: &Options) -> bool {
+    let meta = &policy.meta;
+    if !kinds::applies(&meta.kinds, kind) {
+        return false;
+    }
+    if let Some(level) = meta.pss_level {
+        if level == PssLevel::Restricted && options.pss_level == PssLevel::Baseline {
+            return false;
+        }
+        if meta.since.is_some_and(|since| options.pss_version.minor() < since) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Turns one entry's result (a set or array) into findings or patches.
+fn collect(policy: &Policy, entry: &Entry, result: &regorus::Value, out: &mut Decision) -> Result<(), EvalError> {
+    let rule = &policy.meta.id;
+    let json = match result {
+        regorus::Value::Undefined => return Ok(()),
+        v => serde_json::to_value(v).map_err(|e| EvalError::Rego {
+            rule: rule.clone(),
+            detail: e.to_string(),
+        })?,
+    };
+    let items = match json {
+        Json::Array(items) => items,
+        Json::Null => return Ok(()),
+        other => {
+            return Err(EvalError::Shape {
+                rule: rule.clone(),
+                what: entry.rule,
+                expected: "a set",
+                got: other.to_string(),
+            });
+        }
+    };
+    for item in items {
+        if entry.rule == "patch" {
+            out.patches.push(item);
+            continue;
+        }
+        let action = if entry.rule == "warn" { Action::Warn } else { Action::Deny };
+        let (message, path, severity) = match &item {
+            Json::String(s) => (s.clone(), None, None),
+            Json::Object(o) => (
+                o.get("msg").and_then(Json::as_str).unwrap_or_default().to_string(),
+                o.get("path").and_then(Json::as_str).map(str::to_string),
+                o.get("severity").and_then(Json::as_str).and_then(|s| s.parse().ok()),
+            ),
+            other => {
+                return Err(EvalError::Shape {
+                    rule: rule.clone(),
+                    what: entry.rule,
+                    expected: "a set of objects with `msg` or of strings",
+                    got: other.to_string(),
+                });
+            }
+        };
+        out.findings.push(Finding {
+            rule: rule.clone(),
+            severity: severity.unwrap_or(policy.meta.severity),
+            action,
+            message,
+            path,
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,28 @@
+//! Palisade's policy engine.
+//!
+//! One [`Engine`] compiles every Rego module once — the built-in library embedded in the binary
+//! plus any user directories — and hands out cheap per-worker [`Evaluator`]s. Built-in rules run on
+//! regorus's bytecode VM; a module the VM cannot compile falls back to the interpreter with the same
+//! results. The input is Gatekeeper-shaped and built by [`input::review`], shared by every door.
+
+mod bundle;
+mod catalog;
+mod engine;
+mod error;
+mod evaluator;
+mod finding;
+pub mod input;
+pub mod kinds;
+mod options;
+mod rego_tests;
+mod severity;
+
+pub use bundle::{PolicySource, builtin_sources, load_dir};
+pub use catalog::{PssLevel, RuleMeta};
+pub use engine::{Backend, Engine, EngineBuilder};
+pub use error::{EvalError, LoadError};
+pub use evaluator::Evaluator;
+pub use finding::{Action, Decision, Finding};
+pub use options::{LATEST_PSS_VERSION, Options, PssVersion};
+pub use rego_tests::{TestOutcome, run_rego_tests};
+pub use severity::Severity;

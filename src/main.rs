@@ -1,0 +1,2 @@
+//! `palisade`: thin command-line dispatch.
+fn main() {}

@@ -1,0 +1,155 @@
+# Shared RBAC helpers: which requests a Role or ClusterRole rule grants, judged the way the API
+# server's RBAC authorizer judges them (verbs, API groups, resources and subresources,
+# resourceNames), the subjects of bindings, and who holds cluster-admin.
+#
+# Matching, as the authorizer does it:
+# - a verb matches when it is listed or `*` is; verbs are case-sensitive;
+# - an API group matches when it is listed or `*` is; the core group is "";
+# - a resource `r` or subresource `r/s` matches `*`, its exact name, or (for a subresource) `*/s`.
+#   `pods/*` is not a pattern: it names a subresource literally called `*`;
+# - resourceNames, when present, admit only requests that name one of them. Requests that carry no
+#   name (top-level create and deletecollection) never match such a rule.
+package palisade.lib.rbac
+
+obj := input.review.object
+
+role_kinds := {"Role", "ClusterRole"}
+
+binding_kinds := {"RoleBinding", "ClusterRoleBinding"}
+
+is_cluster_role if obj.kind == "ClusterRole"
+
+is_role if obj.kind == "Role"
+
+# Aggregated ClusterRoles get their rules from other ClusterRoles (the aggregation controller
+# fills them in). Judging them needs those roles and is left for later, so their rules are skipped.
+aggregated if {
+	obj.kind == "ClusterRole"
+	obj.aggregationRule != null
+}
+
+# Every policy rule of the Role or ClusterRole under review, with its index and JSON pointer.
+# Missing or null lists in a rule read as empty ones.
+rules contains {"rule": normalized(r), "index": i, "path": sprintf("/rules/%d", [i])} if {
+	obj.kind in role_kinds
+	not aggregated
+	some i, r in array_or_empty(obj, "rules")
+	is_object(r)
+}
+
+normalized(r) := {
+	"apiGroups": array_or_empty(r, "apiGroups"),
+	"resources": array_or_empty(r, "resources"),
+	"verbs": array_or_empty(r, "verbs"),
+	"resourceNames": array_or_empty(r, "resourceNames"),
+}
+
+array_or_empty(o, key) := o[key] if {
+	is_array(o[key])
+} else := []
+
+verb_matches(r, _) if "*" in r.verbs
+
+verb_matches(r, verb) if verb in r.verbs
+
+group_matches(r, _) if "*" in r.apiGroups
+
+group_matches(r, group) if group in r.apiGroups
+
+# `resource` is a resource ("pods") or a resource with its subresource ("pods/exec").
+resource_matches(r, _) if "*" in r.resources
+
+resource_matches(r, resource) if resource in r.resources
+
+resource_matches(r, resource) if {
+	sub := split(resource, "/")[1]
+	concat("", ["*/", sub]) in r.resources
+}
+
+# True when rule `r` grants `verb` on `resource` in `group` for some object name.
+allows(r, group, resource, verb) if {
+	verb_matches(r, verb)
+	group_matches(r, group)
+	resource_matches(r, resource)
+}
+
+# The verbs out of `wanted` that rule `r` grants on `resource` in `group`.
+granted(r, group, resource, wanted) := {v | some v in wanted; allows(r, group, resource, v)}
+
+# True when the rule is narrowed to named objects by resourceNames.
+narrowed(r) if {
+	some _ in r.resourceNames
+}
+
+names(r) := [n | some n in r.resourceNames]
+
+# A request without an object name: what resourceNames can never admit.
+unnamed_verb(resource, verb) if {
+	verb in {"create", "deletecollection"}
+	not contains(resource, "/")
+}
+
+# Index of the first entry of `r.verbs` that grants one of `wanted` (a `*` or a listed verb).
+verb_index(r, wanted) := min({j | some j, v in r.verbs; verb_entry_grants(v, wanted)})
+
+verb_entry_grants(v, _) if v == "*"
+
+verb_entry_grants(v, wanted) if v in wanted
+
+# JSON pointer to the first verb entry of rule `x` that grants one of `wanted`.
+verb_path(x, wanted) := sprintf("%s/verbs/%d", [x.path, verb_index(x.rule, wanted)])
+
+names_path(x) := sprintf("%s/resourceNames", [x.path])
+
+# "a, b, c" for a set or array of strings.
+list(items) := concat(", ", sort([sprintf("%v", [i]) | some i in items]))
+
+# Where a rule reaches: every namespace it is bound in, or the Role's namespace.
+scope := "any namespace it is bound in (all of them through a ClusterRoleBinding)" if is_cluster_role
+
+scope := "its namespace" if is_role
+
+# True for a rule with `*` in apiGroups, resources and verbs: everything, like cluster-admin.
+full_wildcard(r) if {
+	"*" in r.apiGroups
+	"*" in r.resources
+	"*" in r.verbs
+}
+
+# Every subject of the binding under review, with the pointer to its name.
+subjects contains {"subject": s, "index": i, "path": sprintf("/subjects/%d/name", [i])} if {
+	obj.kind in binding_kinds
+	some i, s in array_or_empty(obj, "subjects")
+	is_object(s)
+}
+
+# ClusterRoles that grant everything: cluster-admin, and any ClusterRole in data.inventory
+# (Gatekeeper's sync shape) with a rule that is `*` in apiGroups, resources and verbs.
+admin_cluster_role(name) if name == "cluster-admin"
+
+admin_cluster_role(name) if {
+	role := data.inventory.cluster["rbac.authorization.k8s.io/v1"].ClusterRole[name]
+	some r in array_or_empty(role, "rules")
+	full_wildcard(normalized(r))
+}
+
+admin_role_ref(ref) if {
+	ref.kind == "ClusterRole"
+	admin_cluster_role(ref.name)
+}
+
+# Subjects (kind and name) that hold cluster-admin: the group system:masters (always, by the
+# API server's own bootstrap binding), and the subjects of ClusterRoleBindings in data.inventory
+# whose role grants everything. Service accounts match by name in any namespace.
+admin_subject(kind, name) if {
+	kind == "Group"
+	name == "system:masters"
+}
+
+admin_subject(kind, name) if {
+	some b in data.inventory.cluster["rbac.authorization.k8s.io/v1"].ClusterRoleBinding
+	admin_role_ref(b.roleRef)
+	some s in array_or_empty(b, "subjects")
+	s.kind == kind
+	s.name == name
+}

@@ -1,0 +1,51 @@
+# RBAC-CREATE-WORKLOADS: creating pods, or the controllers that create them, lets a subject run any
+# image as any service account of the namespace, mount its Secrets and ConfigMaps, and use every
+# permission those service accounts hold. resourceNames cannot narrow create (a create request names
+# no object yet): such a rule grants no create at all, and is only noted as ineffective.
+package palisade.rbac.create_workloads
+
+import data.palisade.lib.rbac
+
+metadata := {
+	"id": "RBAC-CREATE-WORKLOADS",
+	"title": "Create pods or workload controllers",
+	"severity": "medium",
+	"kinds": ["Role", "ClusterRole"],
+	"remediation": "Grant create on workloads only to deployers and controllers that need it, bound in the namespaces they deploy to, with admission policy (Pod Security) enforced there. Aggregated ClusterRoles (aggregationRule) are not checked yet.",
+}
+
+workloads := [
+	{"group": "", "resource": "pods"},
+	{"group": "", "resource": "replicationcontrollers"},
+	{"group": "apps", "resource": "deployments"},
+	{"group": "apps", "resource": "replicasets"},
+	{"group": "apps", "resource": "statefulsets"},
+	{"group": "apps", "resource": "daemonsets"},
+	{"group": "batch", "resource": "jobs"},
+	{"group": "batch", "resource": "cronjobs"},
+]
+
+created(r) := {w.resource | some w in workloads; rbac.allows(r, w.group, w.resource, "create")}
+
+deny contains v if {
+	some x in rbac.rules
+	not rbac.narrowed(x.rule)
+	kinds := created(x.rule)
+	count(kinds) > 0
+	v := {
+		"msg": sprintf("rule %d can create %s in %s, running any image as any service account there", [x.index, rbac.list(kinds), rbac.scope]),
+		"path": rbac.verb_path(x, {"create"}),
+	}
+}
+
+warn contains v if {
+	some x in rbac.rules
+	rbac.narrowed(x.rule)
+	kinds := created(x.rule)
+	count(kinds) > 0
+	v := {
+		"msg": sprintf("rule %d: resourceNames cannot narrow create (a create request names no object), so it grants no create on %s", [x.index, rbac.list(kinds)]),
+		"path": rbac.names_path(x),
+		"severity": "info",
+	}
+}

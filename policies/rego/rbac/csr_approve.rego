@@ -1,0 +1,97 @@
+# RBAC-CSR-APPROVE: approving a CertificateSigningRequest takes update (or patch) on
+# certificatesigningrequests/approval and approve on the signer (signers in certificates.k8s.io,
+# named `<signer>` or `<domain>/*`). Together, with the kube-apiserver-client signer, they issue a
+# client certificate for any user or group, system:masters included. Signers and CSRs are
+# cluster-scoped, so only a ClusterRole can grant them; they are not in the core group.
+package palisade.rbac.csr_approve
+
+import data.palisade.lib.rbac
+
+metadata := {
+	"id": "RBAC-CSR-APPROVE",
+	"title": "Approve certificate signing requests",
+	"severity": "high",
+	"kinds": ["ClusterRole"],
+	"remediation": "Grant CSR approval only to the controller that needs it, with approve narrowed by resourceNames to its own signer. Aggregated ClusterRoles (aggregationRule) are not checked yet.",
+}
+
+group := "certificates.k8s.io"
+
+approval_verbs := {"update", "patch"}
+
+client_signers := {"kubernetes.io/kube-apiserver-client", "kubernetes.io/*"}
+
+# Rules granting each half of an approval.
+approval_rules contains x if {
+	some x in rbac.rules
+	count(rbac.granted(x.rule, group, "certificatesigningrequests/approval", approval_verbs)) > 0
+}
+
+signer_rules contains x if {
+	some x in rbac.rules
+	rbac.allows(x.rule, group, "signers", "approve")
+}
+
+# True when some signer rule reaches the kube-apiserver-client signer.
+client_signer if {
+	some x in signer_rules
+	not rbac.narrowed(x.rule)
+}
+
+client_signer if {
+	some x in signer_rules
+	some name in x.rule.resourceNames
+	name in client_signers
+}
+
+severity := "critical" if {
+	count(approval_rules) > 0
+	client_signer
+} else := "high" if {
+	count(approval_rules) > 0
+	count(signer_rules) > 0
+} else := "medium"
+
+both := "together with approve on signers" if count(signer_rules) > 0
+
+both := "(approve on signers is also needed)" if count(signer_rules) == 0
+
+deny contains v if {
+	rbac.is_cluster_role
+	some x in approval_rules
+	verbs := rbac.granted(x.rule, group, "certificatesigningrequests/approval", approval_verbs)
+	v := {
+		"msg": sprintf("rule %d can approve certificate signing requests (%s certificatesigningrequests/approval) %s", [x.index, rbac.list(verbs), both]),
+		"path": rbac.verb_path(x, approval_verbs),
+		"severity": severity,
+	}
+}
+
+deny contains v if {
+	rbac.is_cluster_role
+	some x in signer_rules
+	v := {
+		"msg": sprintf("rule %d can approve requests for %s", [x.index, signers(x.rule)]),
+		"path": rbac.verb_path(x, {"approve"}),
+		"severity": severity,
+	}
+}
+
+signers(r) := sprintf("the signers %s", [rbac.list(rbac.names(r))]) if rbac.narrowed(r)
+
+signers(r) := "any signer, kubernetes.io/kube-apiserver-client included" if not rbac.narrowed(r)
+
+# The CSR resources live in certificates.k8s.io; naming them under the core group grants nothing.
+warn contains v if {
+	some x in rbac.rules
+	"" in x.rule.apiGroups
+	not group in x.rule.apiGroups
+	not "*" in x.rule.apiGroups
+	some j, res in x.rule.resources
+	res in {"certificatesigningrequests", "certificatesigningrequests/approval", "signers"}
+	v := {
+		"msg": sprintf("rule %d names %s in the core API group, where it does not exist (it is in certificates.k8s.io), so it grants nothing", [x.index, res]),
+		"path": sprintf("%s/resources/%d", [x.path, j]),
+		"severity": "info",
+	}
+}

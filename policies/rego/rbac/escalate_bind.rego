@@ -1,0 +1,103 @@
+# RBAC-ESCALATE-BIND: `escalate` lets a subject write roles granting more than it holds; `bind`
+# lets it bind roles it does not hold. Unrestricted on clusterroles in a ClusterRole, either
+# verb reaches cluster-admin. Narrowed by resourceNames, they reach only the named roles.
+# `bind` on clusterroles in a Role is effective (the check is made in the binding's namespace);
+# `escalate` on clusterroles in a Role is not (ClusterRoles are cluster-scoped).
+package palisade.rbac.escalate_bind
+
+import data.palisade.lib.rbac
+
+metadata := {
+	"id": "RBAC-ESCALATE-BIND",
+	"title": "RBAC escalate or bind",
+	"severity": "high",
+	"kinds": ["Role", "ClusterRole"],
+	"remediation": "Remove escalate and bind, or narrow them with resourceNames to the roles the subject may hand out. Aggregated ClusterRoles (aggregationRule) are not checked yet.",
+}
+
+group := "rbac.authorization.k8s.io"
+
+verbs := {"escalate", "bind"}
+
+# Pairs of (verb, resource) the rule grants and that take effect for this kind.
+pairs(r) := {sprintf("%s %s", [verb, res]) |
+	some verb in verbs
+	some res in ["roles", "clusterroles"]
+	rbac.allows(r, group, res, verb)
+	effective(verb, res)
+}
+
+effective(_, _) if rbac.is_cluster_role
+
+effective(_, "roles") if rbac.is_role
+
+effective("bind", "clusterroles") if rbac.is_role
+
+reaches_cluster_roles(granted) if {
+	some p in granted
+	endswith(p, " clusterroles")
+}
+
+unrestricted_severity(granted) := "critical" if {
+	rbac.is_cluster_role
+	reaches_cluster_roles(granted)
+} else := "high"
+
+deny contains v if {
+	some x in rbac.rules
+	not rbac.narrowed(x.rule)
+	granted := pairs(x.rule)
+	count(granted) > 0
+	v := {
+		"msg": sprintf("rule %d grants %s on any role: the subject can grant permissions it does not hold", [x.index, rbac.list(granted)]),
+		"path": rbac.verb_path(x, verbs),
+		"severity": unrestricted_severity(granted),
+	}
+}
+
+deny contains v if {
+	some x in rbac.rules
+	rbac.narrowed(x.rule)
+	granted := pairs(x.rule)
+	count(granted) > 0
+	v := {
+		"msg": sprintf("rule %d grants %s only on the roles named %s", [x.index, rbac.list(granted), rbac.list(rbac.names(x.rule))]),
+		"path": rbac.names_path(x),
+		"severity": "low",
+	}
+}
+
+deny contains v if {
+	some x in rbac.rules
+	rbac.narrowed(x.rule)
+	granted := pairs(x.rule)
+	reaches_cluster_roles(granted)
+	some k, name in x.rule.resourceNames
+	rbac.admin_cluster_role(name)
+	v := {
+		"msg": sprintf("rule %d grants %s on ClusterRole %q, which grants everything (%s)", [x.index, rbac.list(granted), name, admin_reach]),
+		"path": sprintf("%s/%d", [rbac.names_path(x), k]),
+		"severity": admin_severity,
+	}
+}
+
+# A Role's bind on a ClusterRole takes effect only in RoleBindings of its own namespace.
+admin_severity := "critical" if rbac.is_cluster_role
+
+admin_severity := "high" if rbac.is_role
+
+admin_reach := "cluster-wide" if rbac.is_cluster_role
+
+admin_reach := "in its namespace" if rbac.is_role
+
+warn contains v if {
+	rbac.is_role
+	some x in rbac.rules
+	"clusterroles" in x.rule.resources
+	rbac.allows(x.rule, group, "clusterroles", "escalate")
+	v := {
+		"msg": sprintf("rule %d grants escalate on clusterroles in a Role; ClusterRoles are cluster-scoped, so this grants nothing", [x.index]),
+		"path": rbac.verb_path(x, {"escalate"}),
+		"severity": "info",
+	}
+}

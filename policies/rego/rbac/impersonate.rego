@@ -1,0 +1,120 @@
+# RBAC-IMPERSONATE: `impersonate` lets a subject act as another user, group, service account, UID
+# or user extra. Unrestricted impersonation of users or groups is impersonation of anyone,
+# system:masters included. A rule narrowed by resourceNames reaches only the named identities: it is
+# reported at low severity naming them, unless one of them holds cluster-admin (the group
+# system:masters, or a subject of a ClusterRoleBinding to cluster-admin in data.inventory).
+# Users, groups, UIDs and user extras are cluster-scoped, so only a ClusterRole can grant them;
+# a Role can grant impersonation of the service accounts in its namespace.
+package palisade.rbac.impersonate
+
+import data.palisade.lib.rbac
+
+metadata := {
+	"id": "RBAC-IMPERSONATE",
+	"title": "Impersonation of users, groups or service accounts",
+	"severity": "critical",
+	"kinds": ["Role", "ClusterRole"],
+	"remediation": "Narrow impersonation with resourceNames to the identities the subject must act as, and never to system:masters or anyone bound to cluster-admin. Aggregated ClusterRoles (aggregationRule) are not checked yet.",
+}
+
+targets := [
+	{"group": "", "resource": "users", "kind": "User", "what": "any user"},
+	{"group": "", "resource": "groups", "kind": "Group", "what": "any group, system:masters included"},
+	{"group": "", "resource": "serviceaccounts", "kind": "ServiceAccount", "what": "any service account"},
+	{"group": "authentication.k8s.io", "resource": "uids", "kind": "", "what": "any user UID"},
+]
+
+# Cluster-scoped identities cannot be granted by a Role.
+effective(_) if rbac.is_cluster_role
+
+effective(t) if t.resource == "serviceaccounts"
+
+# Any service account of the cluster includes kube-system's controllers; of a namespace, its own.
+sa_severity := "critical" if rbac.is_cluster_role
+
+sa_severity := "high" if rbac.is_role
+
+unrestricted_severity(t) := object.get({"users": "critical", "groups": "critical", "uids": "medium"}, t.resource, sa_severity)
+
+deny contains v if {
+	some x in rbac.rules
+	not rbac.narrowed(x.rule)
+	some t in targets
+	effective(t)
+	rbac.allows(x.rule, t.group, t.resource, "impersonate")
+	v := {
+		"msg": sprintf("rule %d can impersonate %s (%s without resourceNames)", [x.index, t.what, t.resource]),
+		"path": rbac.verb_path(x, {"impersonate"}),
+		"severity": unrestricted_severity(t),
+	}
+}
+
+deny contains v if {
+	some x in rbac.rules
+	rbac.narrowed(x.rule)
+	kinds := {t.resource | some t in targets; effective(t); rbac.allows(x.rule, t.group, t.resource, "impersonate")}
+	count(kinds) > 0
+	v := {
+		"msg": sprintf("rule %d can impersonate only the %s named %s", [x.index, rbac.list(kinds), rbac.list(rbac.names(x.rule))]),
+		"path": rbac.names_path(x),
+		"severity": "low",
+	}
+}
+
+# A named identity that holds cluster-admin is as good as impersonating anyone.
+deny contains v if {
+	some x in rbac.rules
+	rbac.narrowed(x.rule)
+	some t in targets
+	effective(t)
+	rbac.allows(x.rule, t.group, t.resource, "impersonate")
+	some k, name in x.rule.resourceNames
+	rbac.admin_subject(t.kind, name)
+	v := {
+		"msg": sprintf("rule %d can impersonate %s %q, which holds cluster-admin", [x.index, lower(t.kind), name]),
+		"path": sprintf("%s/%d", [rbac.names_path(x), k]),
+		"severity": "critical",
+	}
+}
+
+# User extras (`userextras/<key>` in authentication.k8s.io) add attributes to an impersonated user.
+deny contains v if {
+	rbac.is_cluster_role
+	some x in rbac.rules
+	rbac.verb_matches(x.rule, "impersonate")
+	rbac.group_matches(x.rule, "authentication.k8s.io")
+	some j, entry in x.rule.resources
+	extras_entry(entry)
+	v := {
+		"msg": sprintf("rule %d can impersonate user extras (%s)%s", [x.index, entry, extras_scope(x.rule)]),
+		"path": sprintf("%s/resources/%d", [x.path, j]),
+		"severity": extras_severity(x.rule),
+	}
+}
+
+extras_entry(entry) if entry == "*"
+
+extras_entry(entry) if startswith(entry, "userextras/")
+
+extras_scope(r) := sprintf(" with the values %s", [rbac.list(rbac.names(r))]) if rbac.narrowed(r)
+
+extras_scope(r) := " with any value" if not rbac.narrowed(r)
+
+extras_severity(r) := "low" if rbac.narrowed(r)
+
+extras_severity(r) := "medium" if not rbac.narrowed(r)
+
+# A Role cannot grant impersonation of cluster-scoped identities.
+warn contains v if {
+	rbac.is_role
+	some x in rbac.rules
+	some t in targets
+	t.resource != "serviceaccounts"
+	t.resource in x.rule.resources
+	rbac.allows(x.rule, t.group, t.resource, "impersonate")
+	v := {
+		"msg": sprintf("rule %d grants impersonate on %s in a Role; %s are cluster-scoped, so this grants nothing (only a ClusterRole can)", [x.index, t.resource, t.resource]),
+		"path": rbac.verb_path(x, {"impersonate"}),
+		"severity": "info",
+	}
+}

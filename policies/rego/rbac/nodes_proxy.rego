@@ -1,0 +1,52 @@
+# RBAC-NODES-PROXY: nodes/proxy reaches the kubelet API of a node through the API server, past
+# admission and most audit: with get or create it can run commands in any pod on the node.
+# Nodes are cluster-scoped, so only a ClusterRole can grant it. Narrowing by resourceNames limits it
+# to the named nodes, each of which is still fully exposed.
+package palisade.rbac.nodes_proxy
+
+import data.palisade.lib.rbac
+
+metadata := {
+	"id": "RBAC-NODES-PROXY",
+	"title": "Kubelet access through nodes/proxy",
+	"severity": "high",
+	"kinds": ["Role", "ClusterRole"],
+	"remediation": "Remove nodes/proxy; read node metrics through nodes/metrics or nodes/stats instead. Aggregated ClusterRoles (aggregationRule) are not checked yet.",
+}
+
+# The HTTP methods the proxy forwards, as RBAC verbs.
+proxy_verbs := {"get", "create", "update", "patch", "delete"}
+
+exec_verbs := {"get", "create"}
+
+deny contains v if {
+	rbac.is_cluster_role
+	some x in rbac.rules
+	verbs := rbac.granted(x.rule, "", "nodes/proxy", proxy_verbs)
+	count(verbs) > 0
+	v := {
+		"msg": sprintf("rule %d can %s nodes/proxy on %s: the kubelet API, past admission and audit", [x.index, rbac.list(verbs), reach(x.rule)]),
+		"path": rbac.verb_path(x, proxy_verbs),
+		"severity": severity(verbs),
+	}
+}
+
+reach(r) := sprintf("the nodes named %s", [rbac.list(rbac.names(r))]) if rbac.narrowed(r)
+
+reach(r) := "every node" if not rbac.narrowed(r)
+
+severity(verbs) := "critical" if {
+	some verb in verbs
+	verb in exec_verbs
+} else := "high"
+
+warn contains v if {
+	rbac.is_role
+	some x in rbac.rules
+	"nodes/proxy" in x.rule.resources
+	v := {
+		"msg": sprintf("rule %d grants nodes/proxy in a Role; nodes are cluster-scoped, so this grants nothing", [x.index]),
+		"path": x.path,
+		"severity": "info",
+	}
+}

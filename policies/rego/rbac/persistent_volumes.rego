@@ -1,0 +1,69 @@
+# RBAC-PERSISTENT-VOLUMES: creating a PersistentVolume can expose any host path of a node to
+# whoever claims it, around Pod Security (the pod only names a claim); updating one can rebind
+# its data to another claim, deleting one destroys it. PersistentVolumes are cluster-scoped, so only
+# a ClusterRole can grant them. Claims (persistentvolumeclaims) are ordinary and not checked.
+package palisade.rbac.persistent_volumes
+
+import data.palisade.lib.rbac
+
+metadata := {
+	"id": "RBAC-PERSISTENT-VOLUMES",
+	"title": "Write PersistentVolumes",
+	"severity": "high",
+	"kinds": ["ClusterRole"],
+	"remediation": "Leave PersistentVolumes to the storage provisioner; let workloads use PersistentVolumeClaims. Aggregated ClusterRoles (aggregationRule) are not checked yet.",
+}
+
+modify_verbs := {"update", "patch", "delete", "deletecollection"}
+
+named_verbs := {"update", "patch", "delete"}
+
+deny contains v if {
+	rbac.is_cluster_role
+	some x in rbac.rules
+	not rbac.narrowed(x.rule)
+	rbac.allows(x.rule, "", "persistentvolumes", "create")
+	v := {
+		"msg": sprintf("rule %d can create PersistentVolumes, which can expose any host path of a node", [x.index]),
+		"path": rbac.verb_path(x, {"create"}),
+	}
+}
+
+deny contains v if {
+	rbac.is_cluster_role
+	some x in rbac.rules
+	not rbac.narrowed(x.rule)
+	verbs := rbac.granted(x.rule, "", "persistentvolumes", modify_verbs)
+	count(verbs) > 0
+	v := {
+		"msg": sprintf("rule %d can %s any PersistentVolume", [x.index, rbac.list(verbs)]),
+		"path": rbac.verb_path(x, modify_verbs),
+		"severity": "medium",
+	}
+}
+
+deny contains v if {
+	rbac.is_cluster_role
+	some x in rbac.rules
+	rbac.narrowed(x.rule)
+	verbs := rbac.granted(x.rule, "", "persistentvolumes", named_verbs)
+	count(verbs) > 0
+	v := {
+		"msg": sprintf("rule %d can %s only the PersistentVolumes named %s", [x.index, rbac.list(verbs), rbac.list(rbac.names(x.rule))]),
+		"path": rbac.names_path(x),
+		"severity": "low",
+	}
+}
+
+warn contains v if {
+	rbac.is_cluster_role
+	some x in rbac.rules
+	rbac.narrowed(x.rule)
+	verbs := rbac.granted(x.rule, "", "persistentvolumes", {"create", "deletecollection"})
+	count(verbs) > 0
+	v := {
+		"msg": sprintf("rule %d: resourceNames cannot narrow %s (the request names no object), so it grants none of it", [x.index, rbac.list(verbs)]),
+		"path": rbac.names_path(x),
+		"severity": "info",
+	}
+}

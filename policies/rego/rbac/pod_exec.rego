@@ -1,0 +1,50 @@
+# RBAC-POD-EXEC: pods/exec and pods/attach run commands in (or attach to) a running container, with
+# its service account token, Secrets and network identity; pods/portforward opens the pod's ports
+# to the caller. They are requested with create; WebSocket clients request them with get, which
+# older API servers authorize with get alone, so get counts too (at a lower severity).
+# A rule narrowed by resourceNames reaches only the named pods.
+package palisade.rbac.pod_exec
+
+import data.palisade.lib.rbac
+
+metadata := {
+	"id": "RBAC-POD-EXEC",
+	"title": "Exec, attach or port-forward into pods",
+	"severity": "high",
+	"kinds": ["Role", "ClusterRole"],
+	"remediation": "Grant pods/exec, pods/attach and pods/portforward only for break-glass access, bound in the namespaces concerned. Aggregated ClusterRoles (aggregationRule) are not checked yet.",
+}
+
+subresources := {"pods/exec": "run commands in", "pods/attach": "attach to", "pods/portforward": "port-forward to"}
+
+# Severity by subresource, by whether create is granted (else only get), and by narrowing.
+severities := {
+	"pods/exec": {"create": {"all": "high", "named": "medium"}, "get": {"all": "medium", "named": "low"}},
+	"pods/attach": {"create": {"all": "high", "named": "medium"}, "get": {"all": "medium", "named": "low"}},
+	"pods/portforward": {"create": {"all": "medium", "named": "low"}, "get": {"all": "low", "named": "low"}},
+}
+
+strongest(r, sub) := "create" if {
+	rbac.allows(r, "", sub, "create")
+} else := "get" if {
+	rbac.allows(r, "", sub, "get")
+}
+
+reach(r) := sprintf("the pods named %s", [rbac.list(rbac.names(r))]) if rbac.narrowed(r)
+
+reach(r) := sprintf("any pod in %s", [rbac.scope]) if not rbac.narrowed(r)
+
+named(r) := "named" if rbac.narrowed(r)
+
+named(r) := "all" if not rbac.narrowed(r)
+
+deny contains v if {
+	some x in rbac.rules
+	some sub, action in subresources
+	verb := strongest(x.rule, sub)
+	v := {
+		"msg": sprintf("rule %d can %s %s (%s %s)", [x.index, action, reach(x.rule), verb, sub]),
+		"path": rbac.verb_path(x, {verb}),
+		"severity": severities[sub][verb][named(x.rule)],
+	}
+}

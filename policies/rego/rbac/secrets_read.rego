@@ -1,0 +1,40 @@
+# RBAC-SECRETS-READ: get, list or watch on Secrets reads their contents: credentials, tokens, keys.
+# A rule narrowed by resourceNames reads only the Secrets it names (list and watch then need a
+# field selector on metadata.name); that is least privilege done right and is only noted, naming
+# the Secrets, never denied.
+package palisade.rbac.secrets_read
+
+import data.palisade.lib.rbac
+
+metadata := {
+	"id": "RBAC-SECRETS-READ",
+	"title": "Read access to all Secrets",
+	"severity": "high",
+	"kinds": ["Role", "ClusterRole"],
+	"remediation": "Narrow the rule with resourceNames to the Secrets the subject needs, or mount them instead of reading them through the API. Aggregated ClusterRoles (aggregationRule) are not checked yet.",
+}
+
+read_verbs := {"get", "list", "watch"}
+
+deny contains v if {
+	some x in rbac.rules
+	not rbac.narrowed(x.rule)
+	verbs := rbac.granted(x.rule, "", "secrets", read_verbs)
+	count(verbs) > 0
+	v := {
+		"msg": sprintf("rule %d can %s every Secret in %s", [x.index, rbac.list(verbs), rbac.scope]),
+		"path": rbac.verb_path(x, read_verbs),
+	}
+}
+
+warn contains v if {
+	some x in rbac.rules
+	rbac.narrowed(x.rule)
+	verbs := rbac.granted(x.rule, "", "secrets", read_verbs)
+	count(verbs) > 0
+	v := {
+		"msg": sprintf("rule %d can %s only the Secrets named %s", [x.index, rbac.list(verbs), rbac.list(rbac.names(x.rule))]),
+		"path": rbac.names_path(x),
+		"severity": "low",
+	}
+}

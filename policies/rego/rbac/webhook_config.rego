@@ -1,0 +1,66 @@
+# RBAC-WEBHOOK-CONFIG: writing ValidatingWebhookConfigurations or MutatingWebhookConfigurations
+# lets a subject switch admission control off (Palisade's included), or send every object to a
+# webhook of its choosing that may change it. Narrowed by resourceNames, update, patch and delete
+# reach only the named configurations (a controller patching its own caBundle, say); create and
+# deletecollection cannot be narrowed, so such a rule grants neither.
+package palisade.rbac.webhook_config
+
+import data.palisade.lib.rbac
+
+metadata := {
+	"id": "RBAC-WEBHOOK-CONFIG",
+	"title": "Write admission webhook configurations",
+	"severity": "high",
+	"kinds": ["ClusterRole"],
+	"remediation": "Grant write access to webhook configurations only to their own controller, narrowed by resourceNames to its configurations. Aggregated ClusterRoles (aggregationRule) are not checked yet.",
+}
+
+group := "admissionregistration.k8s.io"
+
+resources := ["validatingwebhookconfigurations", "mutatingwebhookconfigurations"]
+
+write_verbs := {"create", "update", "patch", "delete", "deletecollection"}
+
+named_verbs := {"update", "patch", "delete"}
+
+# What the rule grants among `wanted`, as "verbs resources" text; undefined when nothing.
+pairs(r, wanted) := sprintf("%s %s", [rbac.list(verbs), rbac.list(reached)]) if {
+	reached := {res | some res in resources; count(rbac.granted(r, group, res, wanted)) > 0}
+	verbs := {verb | some res in reached; some verb in rbac.granted(r, group, res, wanted)}
+	count(reached) > 0
+}
+
+deny contains v if {
+	rbac.is_cluster_role
+	some x in rbac.rules
+	not rbac.narrowed(x.rule)
+	granted := pairs(x.rule, write_verbs)
+	v := {
+		"msg": sprintf("rule %d can %s: it can disable admission control or intercept every object", [x.index, granted]),
+		"path": rbac.verb_path(x, write_verbs),
+	}
+}
+
+deny contains v if {
+	rbac.is_cluster_role
+	some x in rbac.rules
+	rbac.narrowed(x.rule)
+	granted := pairs(x.rule, named_verbs)
+	v := {
+		"msg": sprintf("rule %d can %s only for the configurations named %s", [x.index, granted, rbac.list(rbac.names(x.rule))]),
+		"path": rbac.names_path(x),
+		"severity": "low",
+	}
+}
+
+warn contains v if {
+	rbac.is_cluster_role
+	some x in rbac.rules
+	rbac.narrowed(x.rule)
+	granted := pairs(x.rule, {"create", "deletecollection"})
+	v := {
+		"msg": sprintf("rule %d: resourceNames cannot narrow create or deletecollection (their requests name no object), so it grants neither (%s)", [x.index, granted]),
+		"path": rbac.names_path(x),
+		"severity": "info",
+	}
+}

@@ -1,0 +1,68 @@
+# RBAC-WILDCARD: a `*` in a rule's apiGroups, resources or verbs grants everything of that kind,
+# including API groups, resources and verbs added to the cluster later. `*` in all three is
+# cluster-admin (in a ClusterRole) or namespace admin (in a Role). An entry such as `pods/*`
+# is not a pattern at all: the API server matches it only against a subresource named `*`.
+package palisade.rbac.wildcard
+
+import data.palisade.lib.rbac
+
+metadata := {
+	"id": "RBAC-WILDCARD",
+	"title": "Wildcard in an RBAC rule",
+	"severity": "medium",
+	"kinds": ["Role", "ClusterRole"],
+	"remediation": "List the API groups, resources and verbs the subject needs instead of `*`. Aggregated ClusterRoles (aggregationRule) are not checked yet.",
+}
+
+fields := ["apiGroups", "resources", "verbs"]
+
+what := {
+	"apiGroups": "its resources in every API group",
+	"resources": "every resource and subresource of its API groups",
+	"verbs": "every verb, escalate, bind, impersonate and delete included",
+}
+
+deny contains v if {
+	some x in rbac.rules
+	some field in fields
+	some j, entry in x.rule[field]
+	entry == "*"
+	v := {
+		"msg": sprintf("rule %d grants %s (%s: *)", [x.index, what[field], field]),
+		"path": sprintf("%s/%s/%d", [x.path, field, j]),
+		"severity": severity(x.rule),
+	}
+}
+
+deny contains v if {
+	some x in rbac.rules
+	some j, entry in x.rule.resources
+	startswith(entry, "*/")
+	v := {
+		"msg": sprintf("rule %d grants the %q subresource of every resource in its API groups (resources: %s)", [x.index, substring(entry, 2, -1), entry]),
+		"path": sprintf("%s/resources/%d", [x.path, j]),
+		"severity": severity(x.rule),
+	}
+}
+
+# An entry with `*` that the API server does not treat as a wildcard: it grants nothing.
+warn contains v if {
+	some x in rbac.rules
+	some field in fields
+	some j, entry in x.rule[field]
+	contains(entry, "*")
+	entry != "*"
+	not startswith(entry, "*/")
+	v := {
+		"msg": sprintf("rule %d: %s entry %q is not a wildcard; the API server matches it literally, so it grants nothing (use `*`, `*/subresource`, or list the names)", [x.index, field, entry]),
+		"path": sprintf("%s/%s/%d", [x.path, field, j]),
+		"severity": "info",
+	}
+}
+
+severity(r) := "critical" if {
+	rbac.full_wildcard(r)
+	rbac.is_cluster_role
+} else := "high" if {
+	rbac.full_wildcard(r)
+} else := "medium"

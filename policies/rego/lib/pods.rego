@@ -1,4 +1,5 @@
-# Pod templates and containers of every workload kind, with JSON pointers to them.
+# Pod templates and containers of every workload kind, with JSON pointers to them, and the Pod
+# Security parameters (level, version) the PSS rules read.
 package palisade.lib.pods
 
 # The object under review.
@@ -39,14 +40,91 @@ spec_path := concat("", [sprintf("/%s", [seg]) | some seg in spec_prefix[object.
 
 meta_path := concat("", [sprintf("/%s", [seg]) | some seg in meta_prefix[object.kind]])
 
-# Every container of every kind: {"container", "kind", "index", "path"}.
+# How a container of each list is named in messages.
+container_label := {
+	"containers": "container",
+	"initContainers": "init container",
+	"ephemeralContainers": "ephemeral container",
+}
+
+# Every container of every kind: {"container", "field", "label", "name", "who", "index", "path"}
+# ("who" names it in messages: `container "app"`, `init container "setup"`).
 containers contains c if {
 	some field in ["containers", "initContainers", "ephemeralContainers"]
 	some i, container in spec[field]
+	name := object.get(container, "name", "")
 	c := {
 		"container": container,
 		"field": field,
+		"label": container_label[field],
+		"name": name,
+		"who": sprintf("%s %q", [container_label[field], name]),
 		"index": i,
 		"path": sprintf("%s/%s/%d", [spec_path, field, i]),
 	}
 }
+
+# The pod-level securityContext ({} when absent or null) and the pointer to it.
+pod_security_context := sc if {
+	sc := object.get(spec, "securityContext", {})
+	is_object(sc)
+} else := {}
+
+pod_security_context_path := sprintf("%s/securityContext", [spec_path])
+
+# A container's securityContext ({} when absent or null).
+security_context(c) := sc if {
+	sc := object.get(c.container, "securityContext", {})
+	is_object(sc)
+} else := {}
+
+# Pointer to a container's securityContext field `name`, or to the nearest parent that exists
+# (the securityContext, else the container) when the field is not set.
+security_context_field_path(c, name) := sprintf("%s/securityContext/%s", [c.path, name]) if {
+	object.get(security_context(c), name, null) != null
+} else := sprintf("%s/securityContext", [c.path]) if {
+	is_object(object.get(c.container, "securityContext", null))
+} else := c.path
+
+# Pointer to field `key` of `obj` (found at `path`) when it is set, else to `obj` itself.
+field_path(obj, key, path) := sprintf("%s/%s", [path, key]) if object.get(obj, key, null) != null
+else := path
+
+# Escapes one JSON pointer segment (RFC 6901: "~" as "~0", "/" as "~1").
+escape(segment) := replace(replace(segment, "~", "~0"), "/", "~1")
+
+# Pod Security Standards minor version (input.parameters.pss_version; latest when missing).
+latest_version := 37
+
+version := v if {
+	v := input.parameters.pss_version
+	is_number(v)
+} else := latest_version
+
+# Pod Security Standards level (input.parameters.pss_level; restricted when missing).
+level := l if {
+	l := input.parameters.pss_level
+	l in {"baseline", "restricted"}
+} else := "restricted"
+
+# The pod declares spec.os.name: windows.
+windows if spec.os.name == "windows"
+
+# Restricted checks stop applying to explicitly Windows pods from v1.25.
+windows_exempt if {
+	version >= 25
+	windows
+}
+
+# The pod runs in its own user namespace (spec.hostUsers: false). From v1.35 some checks relax.
+user_namespace_relaxed if {
+	version >= 35
+	spec.hostUsers == false
+}
+
+# The string field `key` of `obj`, or "" when it is missing, null or not a string (the API's zero
+# value for an optional string).
+text(obj, key) := s if {
+	s := object.get(obj, key, "")
+	is_string(s)
+} else := ""

@@ -1,4 +1,6 @@
-# Privileged containers disable most security mechanisms and must be disallowed.
+# PSS-PRIVILEGED (baseline, all versions): privileged containers disable most security mechanisms
+# and must be disallowed. Checks securityContext.privileged of every container, init container and
+# ephemeral container.
 package palisade.pss.privileged
 
 import data.palisade.lib.pods
@@ -17,7 +19,7 @@ deny contains v if {
 	some c in pods.containers
 	c.container.securityContext.privileged == true
 	v := {
-		"msg": sprintf("%s %q is privileged (securityContext.privileged=true)", [c.field, c.container.name]),
+		"msg": sprintf("privileged (%s must not set securityContext.privileged=true)", [c.who]),
 		"path": sprintf("%s/securityContext/privileged", [c.path]),
 	}
 }

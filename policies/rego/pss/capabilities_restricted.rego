@@ -1,0 +1,49 @@
+# PSS-CAPABILITIES-RESTRICTED (restricted, from v1.22): every container must drop ALL capabilities
+# and may add back only NET_BIND_SERVICE. Checks securityContext.capabilities.drop and .add of every
+# container. From v1.25 Windows pods are exempt.
+package palisade.pss.capabilities_restricted
+
+import data.palisade.lib.pods
+
+metadata := {
+	"id": "PSS-CAPABILITIES-RESTRICTED",
+	"title": "Capabilities not dropped",
+	"severity": "high",
+	"kinds": ["Pod", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController"],
+	"remediation": "Set securityContext.capabilities.drop: [\"ALL\"] in every container and add back at most NET_BIND_SERVICE.",
+	"pss_level": "restricted",
+	"since": 22,
+}
+
+capabilities(c) := caps if {
+	caps := pods.security_context(c).capabilities
+	is_object(caps)
+} else := {}
+
+drops_all(c) if "ALL" in object.get(capabilities(c), "drop", [])
+
+# Pointer to capabilities.drop, or to the nearest parent that exists.
+drop_path(c) := sprintf("%s/securityContext/capabilities/drop", [c.path]) if {
+	object.get(capabilities(c), "drop", null) != null
+} else := pods.security_context_field_path(c, "capabilities")
+
+deny contains v if {
+	not pods.windows_exempt
+	some c in pods.containers
+	not drops_all(c)
+	v := {
+		"msg": sprintf("unrestricted capabilities (%s must set securityContext.capabilities.drop=[\"ALL\"])", [c.who]),
+		"path": drop_path(c),
+	}
+}
+
+deny contains v if {
+	not pods.windows_exempt
+	some c in pods.containers
+	some i, cap in object.get(capabilities(c), "add", [])
+	cap != "NET_BIND_SERVICE"
+	v := {
+		"msg": sprintf("unrestricted capabilities (%s must not include %q in securityContext.capabilities.add)", [c.who, cap]),
+		"path": sprintf("%s/securityContext/capabilities/add/%d", [c.path, i]),
+	}
+}

@@ -1,0 +1,24 @@
+# PSS-HOST-PATH-VOLUMES (baseline, all versions): hostPath volumes must be forbidden.
+# Checks spec.volumes[*].hostPath.
+package palisade.pss.host_path_volumes
+
+import data.palisade.lib.pods
+
+metadata := {
+	"id": "PSS-HOST-PATH-VOLUMES",
+	"title": "HostPath volumes",
+	"severity": "high",
+	"kinds": ["Pod", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController"],
+	"remediation": "Replace hostPath volumes with emptyDir, configMap, secret, a PersistentVolumeClaim or a CSI volume.",
+	"pss_level": "baseline",
+	"since": 0,
+}
+
+deny contains v if {
+	some i, volume in pods.spec.volumes
+	volume.hostPath != null
+	v := {
+		"msg": sprintf("hostPath volumes (volume %q)", [object.get(volume, "name", "")]),
+		"path": sprintf("%s/volumes/%d/hostPath", [pods.spec_path, i]),
+	}
+}

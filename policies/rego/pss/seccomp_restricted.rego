@@ -1,0 +1,56 @@
+# PSS-SECCOMP-RESTRICTED (restricted, from v1.19): a seccomp profile must be set, to RuntimeDefault
+# or Localhost: on the pod (securityContext.seccompProfile.type), or on every container. From v1.25
+# Windows pods are exempt.
+package palisade.pss.seccomp_restricted
+
+import data.palisade.lib.pods
+
+metadata := {
+	"id": "PSS-SECCOMP-RESTRICTED",
+	"title": "Seccomp profile required",
+	"severity": "high",
+	"kinds": ["Pod", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController"],
+	"remediation": "Set spec.securityContext.seccompProfile.type: RuntimeDefault (or Localhost with a profile).",
+	"pss_level": "restricted",
+	"since": 19,
+}
+
+allowed_types := {"RuntimeDefault", "Localhost"}
+
+pod_profile := object.get(pods.pod_security_context, "seccompProfile", null)
+
+deny contains v if {
+	not pods.windows_exempt
+	pod_profile != null
+	ptype := pods.text(pod_profile, "type")
+	not ptype in allowed_types
+	v := {
+		"msg": sprintf("seccompProfile (pod must not set securityContext.seccompProfile.type to %q)", [ptype]),
+		"path": pods.field_path(pod_profile, "type", sprintf("%s/seccompProfile", [pods.pod_security_context_path])),
+	}
+}
+
+deny contains v if {
+	not pods.windows_exempt
+	some c in pods.containers
+	profile := object.get(pods.security_context(c), "seccompProfile", null)
+	profile != null
+	ptype := pods.text(profile, "type")
+	not ptype in allowed_types
+	v := {
+		"msg": sprintf("seccompProfile (%s must not set securityContext.seccompProfile.type to %q)", [c.who, ptype]),
+		"path": pods.field_path(profile, "type", sprintf("%s/securityContext/seccompProfile", [c.path])),
+	}
+}
+
+# Neither the pod nor the container sets a profile.
+deny contains v if {
+	not pods.windows_exempt
+	pod_profile == null
+	some c in pods.containers
+	object.get(pods.security_context(c), "seccompProfile", null) == null
+	v := {
+		"msg": sprintf("seccompProfile (pod or %s must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")", [c.who]),
+		"path": pods.security_context_field_path(c, "seccompProfile"),
+	}
+}

@@ -1,2 +1,25 @@
-//! `palisade`: thin command-line dispatch.
-fn main() {}
+//! `palisade`: command-line entry point. Parses arguments and hands off to one command module.
+
+mod cli;
+mod lint_cmd;
+mod progress;
+mod rules_cmd;
+mod setup;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let result = match cli.command {
+        cli::Command::Lint(args) => lint_cmd::run(args),
+        cli::Command::Rules(args) => rules_cmd::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("palisade: error: {err:#}");
+            ExitCode::from(cli::EXIT_INPUT)
+        }
+    }
+}

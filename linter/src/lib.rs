@@ -1,6 +1,19 @@
 //! Palisade's manifest linter: finds manifests, reads YAML with positions, evaluates every object
 //! with the policy engine and reports findings at the exact line of the offending field.
 
+pub mod config;
+mod error;
 mod finding;
+mod inventory;
+mod lint;
+mod objects;
+pub mod report;
+mod source;
+pub mod yaml;
 
+pub use config::Config;
+pub use error::InputError;
 pub use finding::{LintFinding, Report, Summary};
+pub use lint::{LintRun, Linter, SUPPRESSION_RULE};
+pub use objects::{ObjectRef, ParsedFile, parse_file};
+pub use source::{SourceFile, decode, discover, read, read_stdin};

@@ -33,14 +33,14 @@ pub fn builtin_sources() -> Vec<PolicySource> {
 fn collect_builtin(dir: &Dir<'static>, out: &mut Vec<PolicySource>) {
     for file in dir.files() {
         let path = file.path();
-        if path.extension().is_some_and(|e| e == "rego") {
-            if let Some(text) = file.contents_utf8() {
-                out.push(PolicySource {
-                    path: format!("builtin:{}", path.display()),
-                    text: text.to_string(),
-                    builtin: true,
-                });
-            }
+        if path.extension().is_some_and(|e| e == "rego")
+            && let Some(text) = file.contents_utf8()
+        {
+            out.push(PolicySource {
+                path: format!("builtin:{}", path.display()),
+                text: text.to_string(),
+                builtin: true,
+            });
         }
     }
     for sub in dir.dirs() {

@@ -58,7 +58,12 @@ pub struct RuleMeta {
 impl RuleMeta {
     /// Parses a package's `metadata` value. A package without metadata (a plain user policy)
     /// gets its package name as id and `medium` severity.
-    pub fn parse(package: &str, file: &str, builtin: bool, metadata: &Value) -> Result<Self, LoadError> {
+    pub fn parse(
+        package: &str,
+        file: &str,
+        builtin: bool,
+        metadata: &Value,
+    ) -> Result<Self, LoadError> {
         let err = |reason: String| LoadError::Metadata {
             package: package.to_string(),
             file: file.to_string(),
@@ -83,7 +88,9 @@ impl RuleMeta {
         };
         let id = text("id")?.unwrap_or_else(|| package.to_string());
         let severity = match text("severity")? {
-            Some(s) => s.parse::<Severity>().map_err(|e| err(format!("`severity`: {e}")))?,
+            Some(s) => s
+                .parse::<Severity>()
+                .map_err(|e| err(format!("`severity`: {e}")))?,
             None => Severity::Medium,
         };
         let kinds = match obj.get("kinds") {
@@ -96,17 +103,23 @@ impl RuleMeta {
             Some(other) => return Err(err(format!("`kinds` must be a list, got {other}"))),
         };
         let pss_level = match text("pss_level")? {
-            Some(s) => Some(s.parse::<PssLevel>().map_err(|e| err(format!("`pss_level`: {e}")))?),
+            Some(s) => Some(
+                s.parse::<PssLevel>()
+                    .map_err(|e| err(format!("`pss_level`: {e}")))?,
+            ),
             None => None,
         };
-        let since = match obj.get("since") {
-            None | Some(Value::Null) => None,
-            Some(v) => Some(
-                v.as_u64()
-                    .and_then(|n| u32::try_from(n).ok())
-                    .ok_or_else(|| err(format!("`since` must be a PSS minor version number, got {v}")))?,
-            ),
-        };
+        let since =
+            match obj.get("since") {
+                None | Some(Value::Null) => None,
+                Some(v) => Some(v.as_u64().and_then(|n| u32::try_from(n).ok()).ok_or_else(
+                    || {
+                        err(format!(
+                            "`since` must be a PSS minor version number, got {v}"
+                        ))
+                    },
+                )?),
+            };
         if builtin && (id.is_empty() || text("title")?.is_none()) {
             return Err(err("built-in policies need `id` and `title`".into()));
         }
@@ -146,7 +159,8 @@ mod tests {
 
     #[test]
     fn user_policy_without_metadata_gets_defaults() {
-        let m = RuleMeta::parse("acme.rules", "a.rego", false, &Value::Null).unwrap_or_else(|e| panic!("{e}"));
+        let m = RuleMeta::parse("acme.rules", "a.rego", false, &Value::Null)
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(m.id, "acme.rules");
         assert_eq!(m.severity, Severity::Medium);
     }

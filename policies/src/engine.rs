@@ -160,7 +160,10 @@ impl EngineBuilder {
 }
 
 /// Finds every package with entry rules, reads its metadata and resolves rule-id clashes.
-fn discover(rego: &mut regorus::Engine, sources: &[PolicySource]) -> Result<Vec<Policy>, LoadError> {
+fn discover(
+    rego: &mut regorus::Engine,
+    sources: &[PolicySource],
+) -> Result<Vec<Policy>, LoadError> {
     let mut by_package: BTreeMap<String, Vec<&'static str>> = BTreeMap::new();
     for package in rego.get_packages().map_err(|e| LoadError::Compile {
         file: "policies".into(),
@@ -172,14 +175,21 @@ fn discover(rego: &mut regorus::Engine, sources: &[PolicySource]) -> Result<Vec<
     // Which of the entry rules each package declares, found without evaluating anything.
     let mut file_of: BTreeMap<String, (String, bool)> = BTreeMap::new();
     for src in sources {
-        let Some(pkg) = package_of(&src.text) else { continue };
+        let Some(pkg) = package_of(&src.text) else {
+            continue;
+        };
         for rule in ENTRY_RULES {
-            if rego.has_declared_rule_rooted_at(&src.path, rule).unwrap_or(false) {
+            if rego
+                .has_declared_rule_rooted_at(&src.path, rule)
+                .unwrap_or(false)
+            {
                 let rules = by_package.entry(pkg.clone()).or_default();
                 if !rules.contains(&rule) {
                     rules.push(rule);
                 }
-                file_of.entry(pkg.clone()).or_insert((src.path.clone(), src.builtin));
+                file_of
+                    .entry(pkg.clone())
+                    .or_insert((src.path.clone(), src.builtin));
             }
         }
     }
@@ -228,7 +238,11 @@ fn discover(rego: &mut regorus::Engine, sources: &[PolicySource]) -> Result<Vec<
     Ok(policies)
 }
 
-fn metadata_of(rego: &mut regorus::Engine, pkg: &str, file: &str) -> Result<serde_json::Value, LoadError> {
+fn metadata_of(
+    rego: &mut regorus::Engine,
+    pkg: &str,
+    file: &str,
+) -> Result<serde_json::Value, LoadError> {
     rego.set_input(regorus::Value::new_object());
     let value = match rego.eval_rule(format!("data.{pkg}.metadata")) {
         Ok(v) => v,
@@ -286,10 +300,11 @@ fn compile_rvm(
         return Ok((policies, None));
     }
     let refs: Vec<&str> = eps.iter().map(String::as_str).collect();
-    let program = Compiler::compile_from_policy(compiled, &refs).map_err(|e| LoadError::Compile {
-        file: "policies".into(),
-        detail: e.to_string(),
-    })?;
+    let program =
+        Compiler::compile_from_policy(compiled, &refs).map_err(|e| LoadError::Compile {
+            file: "policies".into(),
+            detail: e.to_string(),
+        })?;
     Ok((policies, Some(program)))
 }
 

@@ -16,7 +16,9 @@ pub struct Evaluator {
 
 impl std::fmt::Debug for Evaluator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Evaluator").field("engine", &self.engine).finish()
+        f.debug_struct("Evaluator")
+            .field("engine", &self.engine)
+            .finish()
     }
 }
 
@@ -46,7 +48,11 @@ impl Evaluator {
     }
 
     /// Evaluates with options other than the engine's (a namespace's own PSS level, say).
-    pub fn evaluate_with(&mut self, input: &Json, options: &Options) -> Result<Decision, EvalError> {
+    pub fn evaluate_with(
+        &mut self,
+        input: &Json,
+        options: &Options,
+    ) -> Result<Decision, EvalError> {
         let kind = input
             .pointer("/review/kind/kind")
             .and_then(Json::as_str)
@@ -54,7 +60,8 @@ impl Evaluator {
             .to_string();
         let mut full = input.clone();
         if let Json::Object(map) = &mut full {
-            map.entry("parameters").or_insert_with(|| options.parameters_value());
+            map.entry("parameters")
+                .or_insert_with(|| options.parameters_value());
         }
         let value = regorus::Value::from(full);
         let engine = self.engine.clone();
@@ -83,7 +90,9 @@ impl Evaluator {
                             interp.set_input(value.clone());
                             interp_ready = true;
                         }
-                        interp.eval_rule(entry.path.clone()).map_err(|e| e.to_string())
+                        interp
+                            .eval_rule(entry.path.clone())
+                            .map_err(|e| e.to_string())
                     }
                 }
                 .map_err(|detail| EvalError::Rego {
@@ -104,10 +113,11 @@ impl Evaluator {
             if let Some(program) = &inner.program {
                 vm.load_program(program.clone());
             }
-            vm.set_data(self.data.clone()).map_err(|e| EvalError::Rego {
-                rule: "data".into(),
-                detail: e.to_string(),
-            })?;
+            vm.set_data(self.data.clone())
+                .map_err(|e| EvalError::Rego {
+                    rule: "data".into(),
+                    detail: e.to_string(),
+                })?;
             self.vm = Some(vm);
         }
         self.vm.as_mut().ok_or_else(|| EvalError::Rego {
@@ -139,7 +149,10 @@ fn selected(policy: &Policy, kind: &str, options: &Options) -> bool {
         if level == PssLevel::Restricted && options.pss_level == PssLevel::Baseline {
             return false;
         }
-        if meta.since.is_some_and(|since| options.pss_version.minor() < since) {
+        if meta
+            .since
+            .is_some_and(|since| options.pss_version.minor() < since)
+        {
             return false;
         }
     }
@@ -147,7 +160,12 @@ fn selected(policy: &Policy, kind: &str, options: &Options) -> bool {
 }
 
 /// Turns one entry's result (a set or array) into findings or patches.
-fn collect(policy: &Policy, entry: &Entry, result: &regorus::Value, out: &mut Decision) -> Result<(), EvalError> {
+fn collect(
+    policy: &Policy,
+    entry: &Entry,
+    result: &regorus::Value,
+    out: &mut Decision,
+) -> Result<(), EvalError> {
     let rule = &policy.meta.id;
     let json = match result {
         regorus::Value::Undefined => return Ok(()),
@@ -173,13 +191,22 @@ fn collect(policy: &Policy, entry: &Entry, result: &regorus::Value, out: &mut De
             out.patches.push(item);
             continue;
         }
-        let action = if entry.rule == "warn" { Action::Warn } else { Action::Deny };
+        let action = if entry.rule == "warn" {
+            Action::Warn
+        } else {
+            Action::Deny
+        };
         let (message, path, severity) = match &item {
             Json::String(s) => (s.clone(), None, None),
             Json::Object(o) => (
-                o.get("msg").and_then(Json::as_str).unwrap_or_default().to_string(),
+                o.get("msg")
+                    .and_then(Json::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
                 o.get("path").and_then(Json::as_str).map(str::to_string),
-                o.get("severity").and_then(Json::as_str).and_then(|s| s.parse().ok()),
+                o.get("severity")
+                    .and_then(Json::as_str)
+                    .and_then(|s| s.parse().ok()),
             ),
             other => {
                 return Err(EvalError::Shape {

@@ -41,9 +41,8 @@ impl Decision {
     }
 
     pub(crate) fn sort(&mut self) {
-        self.findings.sort_by(|a, b| {
-            (&a.rule, &a.path, &a.message).cmp(&(&b.rule, &b.path, &b.message))
-        });
+        self.findings
+            .sort_by(|a, b| (&a.rule, &a.path, &a.message).cmp(&(&b.rule, &b.path, &b.message)));
         self.findings.dedup();
     }
 }

@@ -30,14 +30,24 @@ pub fn from_admission_request(request: &Value) -> Value {
 
 /// The input for a manifest, reviewed as a CREATE by `user`.
 pub fn from_object(object: &Value, user: &UserInfo) -> Value {
-    let api_version = object.get("apiVersion").and_then(Value::as_str).unwrap_or_default();
+    let api_version = object
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let (group, version) = match api_version.split_once('/') {
         Some((g, v)) => (g, v),
         None => ("", api_version),
     };
-    let kind = object.get("kind").and_then(Value::as_str).unwrap_or_default();
+    let kind = object
+        .get("kind")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let meta = object.get("metadata");
-    let field = |k: &str| meta.and_then(|m| m.get(k)).and_then(Value::as_str).unwrap_or_default();
+    let field = |k: &str| {
+        meta.and_then(|m| m.get(k))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    };
     let name = match field("name") {
         "" => field("generateName"),
         n => n,
@@ -64,7 +74,10 @@ fn resource_of(kind: &str) -> String {
     let lower = kind.to_ascii_lowercase();
     if lower.ends_with('s') || lower.ends_with("sh") || lower.ends_with("ch") {
         format!("{lower}es")
-    } else if let Some(stem) = lower.strip_suffix('y').filter(|s| !s.ends_with(['a', 'e', 'o', 'u'])) {
+    } else if let Some(stem) = lower
+        .strip_suffix('y')
+        .filter(|s| !s.ends_with(['a', 'e', 'o', 'u']))
+    {
         format!("{stem}ies")
     } else {
         format!("{lower}s")
@@ -79,7 +92,10 @@ mod tests {
     fn builds_a_ci_create_review() {
         let obj = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "shop"}});
         let input = from_object(&obj, &UserInfo::default());
-        assert_eq!(input["review"]["kind"], json!({"group": "apps", "version": "v1", "kind": "Deployment"}));
+        assert_eq!(
+            input["review"]["kind"],
+            json!({"group": "apps", "version": "v1", "kind": "Deployment"})
+        );
         assert_eq!(input["review"]["resource"]["resource"], "deployments");
         assert_eq!(input["review"]["operation"], "CREATE");
         assert_eq!(input["review"]["namespace"], "shop");
@@ -89,7 +105,10 @@ mod tests {
 
     #[test]
     fn core_group_and_plurals() {
-        let input = from_object(&json!({"apiVersion": "v1", "kind": "Pod"}), &UserInfo::default());
+        let input = from_object(
+            &json!({"apiVersion": "v1", "kind": "Pod"}),
+            &UserInfo::default(),
+        );
         assert_eq!(input["review"]["kind"]["group"], "");
         assert_eq!(resource_of("NetworkPolicy"), "networkpolicies");
         assert_eq!(resource_of("Ingress"), "ingresses");

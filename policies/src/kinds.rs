@@ -37,7 +37,10 @@ mod tests {
         assert!(applies(&[], "Pod"));
         assert!(applies(&["*".into()], "Pod"));
         assert!(!applies(&["Role".into()], "Pod"));
-        assert_eq!(pod_spec_pointer("CronJob"), Some("/spec/jobTemplate/spec/template/spec"));
+        assert_eq!(
+            pod_spec_pointer("CronJob"),
+            Some("/spec/jobTemplate/spec/template/spec")
+        );
         assert_eq!(pod_spec_pointer("Service"), None);
     }
 }

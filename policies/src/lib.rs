@@ -16,6 +16,7 @@ pub mod kinds;
 mod options;
 mod rego_tests;
 mod severity;
+mod suppress;
 
 pub use bundle::{PolicySource, builtin_sources, load_dir};
 pub use catalog::{PssLevel, RuleMeta};
@@ -26,3 +27,4 @@ pub use finding::{Action, Decision, Finding};
 pub use options::{LATEST_PSS_VERSION, Options, PssVersion};
 pub use rego_tests::{TestOutcome, run_rego_tests};
 pub use severity::Severity;
+pub use suppress::{IGNORE_ANNOTATION, IGNORE_POINTER, Suppression};

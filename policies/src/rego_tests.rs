@@ -25,12 +25,18 @@ pub fn run_rego_tests(sources: &[PolicySource]) -> Result<Vec<TestOutcome>, Load
     }
     let mut names: Vec<String> = Vec::new();
     for src in sources.iter().filter(|s| s.is_test()) {
-        let Some(pkg) = src.text.lines().find_map(|l| l.trim_start().strip_prefix("package ")) else {
+        let Some(pkg) = src
+            .text
+            .lines()
+            .find_map(|l| l.trim_start().strip_prefix("package "))
+        else {
             continue;
         };
         let pkg = pkg.split_whitespace().next().unwrap_or_default();
         for line in src.text.lines() {
-            let Some(rest) = line.strip_prefix("test_") else { continue };
+            let Some(rest) = line.strip_prefix("test_") else {
+                continue;
+            };
             let name: String = rest
                 .chars()
                 .take_while(|c| c.is_alphanumeric() || *c == '_')

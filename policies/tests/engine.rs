@@ -39,7 +39,10 @@ fn builtin_flags_privileged_pod_with_path() {
         .iter()
         .find(|f| f.rule == "PSS-PRIVILEGED")
         .unwrap_or_else(|| panic!("no PSS-PRIVILEGED in {:?}", d.findings));
-    assert_eq!(f.path.as_deref(), Some("/spec/containers/0/securityContext/privileged"));
+    assert_eq!(
+        f.path.as_deref(),
+        Some("/spec/containers/0/securityContext/privileged")
+    );
     assert_eq!(f.severity, Severity::Critical);
     assert!(d.denied());
 }
@@ -48,7 +51,12 @@ fn builtin_flags_privileged_pod_with_path() {
 fn builtin_rules_run_on_the_rvm() {
     let engine = Engine::builtin().unwrap_or_else(|e| panic!("{e}"));
     for rule in engine.rules() {
-        assert_eq!(engine.backend_of(&rule.id), Some(Backend::Rvm), "{} fell back to the interpreter", rule.id);
+        assert_eq!(
+            engine.backend_of(&rule.id),
+            Some(Backend::Rvm),
+            "{} fell back to the interpreter",
+            rule.id
+        );
     }
 }
 
@@ -85,14 +93,20 @@ deny contains {"msg": sprintf("%s uses :latest", [c.name]), "path": sprintf("/sp
         .evaluate(&input::from_object(&pod, &Default::default()))
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(d.findings.len(), 1);
-    assert_eq!(d.findings[0].path.as_deref(), Some("/spec/containers/0/image"));
+    assert_eq!(
+        d.findings[0].path.as_deref(),
+        Some("/spec/containers/0/image")
+    );
 }
 
 #[test]
 fn syntax_error_names_file_and_line() {
     let err = EngineBuilder::new()
         .builtin(false)
-        .add_sources([user("bad.rego", "package bad\ndeny contains 1 if {\n  input.a ==\n}\n")])
+        .add_sources([user(
+            "bad.rego",
+            "package bad\ndeny contains 1 if {\n  input.a ==\n}\n",
+        )])
         .build()
         .err()
         .unwrap_or_else(|| panic!("bad policy loaded"));
@@ -104,7 +118,10 @@ fn syntax_error_names_file_and_line() {
 fn unknown_builtin_is_a_load_error() {
     let err = EngineBuilder::new()
         .builtin(false)
-        .add_sources([user("u.rego", "package u\ndeny contains \"x\" if { foo.bar(1) }\n")])
+        .add_sources([user(
+            "u.rego",
+            "package u\ndeny contains \"x\" if { foo.bar(1) }\n",
+        )])
         .build()
         .err()
         .unwrap_or_else(|| panic!("policy with unknown builtin loaded"));
@@ -122,7 +139,10 @@ deny contains {"msg": "custom"} if { input.review.object.kind == "Pod" }
         .add_sources([user("mine.rego", text)])
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
-    let rules: Vec<_> = engine.rules().filter(|r| r.id == "PSS-PRIVILEGED").collect();
+    let rules: Vec<_> = engine
+        .rules()
+        .filter(|r| r.id == "PSS-PRIVILEGED")
+        .collect();
     assert_eq!(rules.len(), 1);
     assert_eq!(rules[0].title, "mine");
     assert!(!rules[0].builtin);
@@ -137,8 +157,14 @@ fn both_backends_agree_on_builtins() {
         .unwrap_or_else(|e| panic!("{e}"));
     let pod = privileged_pod();
     let i = input::from_object(&pod, &Default::default());
-    let a = rvm.evaluator().evaluate(&i).unwrap_or_else(|e| panic!("{e}"));
-    let b = interp.evaluator().evaluate(&i).unwrap_or_else(|e| panic!("{e}"));
+    let a = rvm
+        .evaluator()
+        .evaluate(&i)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let b = interp
+        .evaluator()
+        .evaluate(&i)
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(a, b);
     assert!(!a.findings.is_empty());
 }

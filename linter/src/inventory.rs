@@ -1,0 +1,115 @@
+//! `data.inventory` for a lint run: the objects rules need to see beside the one under review,
+//! taken from the whole file set, in Gatekeeper's sync shape
+//! (`cluster[apiVersion][kind][name]`, `namespace[ns][apiVersion][kind][name]`).
+
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// Kinds copied into the inventory (what the built-in rules look at).
+pub const INVENTORY_KINDS: [&str; 6] = [
+    "Namespace",
+    "NetworkPolicy",
+    "Service",
+    "ClusterRoleBinding",
+    "RoleBinding",
+    "ClusterRole",
+];
+
+/// Cluster-scoped kinds among [`INVENTORY_KINDS`].
+const CLUSTER_SCOPED: [&str; 3] = ["Namespace", "ClusterRoleBinding", "ClusterRole"];
+
+/// Builds the inventory from every object of the run.
+#[derive(Debug, Default)]
+pub struct InventoryBuilder {
+    cluster: Map<String, Value>,
+    namespaced: Map<String, Value>,
+    /// Namespace labels, for exemptions by namespace label.
+    pub namespace_labels: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl InventoryBuilder {
+    pub fn add(&mut self, object: &Value) {
+        let kind = object
+            .get("kind")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if !INVENTORY_KINDS.contains(&kind) {
+            return;
+        }
+        let api_version = object
+            .get("apiVersion")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let meta = object.get("metadata");
+        let name = meta
+            .and_then(|m| m.get("name"))
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if kind == "Namespace" {
+            let labels = meta
+                .and_then(|m| m.get("labels"))
+                .and_then(Value::as_object)
+                .map(|l| {
+                    l.iter()
+                        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                        .collect()
+                })
+                .unwrap_or_default();
+            self.namespace_labels.insert(name.to_string(), labels);
+        }
+        let root = if CLUSTER_SCOPED.contains(&kind) {
+            &mut self.cluster
+        } else {
+            let ns = meta
+                .and_then(|m| m.get("namespace"))
+                .and_then(Value::as_str)
+                .unwrap_or("default");
+            object_at(&mut self.namespaced, ns)
+        };
+        let by_kind = object_at(object_at(root, api_version), kind);
+        by_kind.insert(name.to_string(), object.clone());
+    }
+
+    /// The `data.inventory` value.
+    pub fn build(self) -> (Value, BTreeMap<String, BTreeMap<String, String>>) {
+        let mut inv = Map::new();
+        inv.insert("cluster".into(), Value::Object(self.cluster));
+        inv.insert("namespace".into(), Value::Object(self.namespaced));
+        (Value::Object(inv), self.namespace_labels)
+    }
+}
+
+fn object_at<'a>(map: &'a mut Map<String, Value>, key: &str) -> &'a mut Map<String, Value> {
+    let slot = map
+        .entry(key.to_string())
+        .or_insert_with(|| Value::Object(Map::new()));
+    if !slot.is_object() {
+        *slot = Value::Object(Map::new());
+    }
+    match slot {
+        Value::Object(m) => m,
+        _ => unreachable!("slot was just made an object"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn gatekeeper_shape() {
+        let mut b = InventoryBuilder::default();
+        b.add(&json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop", "labels": {"team": "a"}}}));
+        b.add(&json!({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "np", "namespace": "shop"}}));
+        b.add(&json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}}));
+        let (inv, labels) = b.build();
+        assert!(inv.pointer("/cluster/v1/Namespace/shop").is_some());
+        assert!(
+            inv.pointer("/namespace/shop/networking.k8s.io~1v1/NetworkPolicy/np")
+                .is_some()
+        );
+        assert!(inv.pointer("/namespace/default").is_none());
+        assert_eq!(labels["shop"]["team"], "a");
+    }
+}

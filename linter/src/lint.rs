@@ -1,0 +1,272 @@
+//! A lint run: parse every file in parallel, build the inventory, evaluate every object on all
+//! cores (one evaluator per worker), and turn findings into positioned, filtered, sorted results.
+
+use crate::config::{Config, Exemption};
+use crate::inventory::InventoryBuilder;
+use crate::objects::{ObjectRef, ParsedFile, parse_file};
+use crate::{InputError, LintFinding, Report, SourceFile, Summary};
+use palisade_policies::input::{UserInfo, from_object};
+use palisade_policies::{Action, Engine, IGNORE_POINTER, RuleMeta, Severity, Suppression};
+use rayon::prelude::*;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Rule id of findings about `palisade.dev/ignore` annotations that are not honoured.
+pub const SUPPRESSION_RULE: &str = "PALISADE-SUPPRESSION";
+
+/// The outcome of a run: the report of everything that could be read, and the input errors.
+#[derive(Debug, Default)]
+pub struct LintRun {
+    pub report: Report,
+    pub errors: Vec<InputError>,
+    /// Documents skipped because they are not Kubernetes objects: (file, line).
+    pub skipped: Vec<(String, usize)>,
+}
+
+/// Lints manifests with one engine and one configuration.
+#[derive(Debug, Clone)]
+pub struct Linter {
+    engine: Engine,
+    config: Config,
+    user: UserInfo,
+}
+
+impl Linter {
+    pub fn new(engine: Engine, config: Config) -> Self {
+        Linter {
+            engine,
+            config,
+            user: UserInfo::default(),
+        }
+    }
+
+    /// Lints `sources`; `progress` counts evaluated objects (for a progress display).
+    pub fn lint(&self, sources: Vec<SourceFile>, progress: &AtomicUsize) -> LintRun {
+        let files_count = sources.len();
+        let parsed: Vec<Result<ParsedFile, InputError>> =
+            sources.par_iter().map(parse_file).collect();
+        let mut files = Vec::new();
+        let mut run = LintRun::default();
+        for p in parsed {
+            match p {
+                Ok(f) => files.push(f),
+                Err(e) => run.errors.push(e),
+            }
+        }
+        let mut inventory = InventoryBuilder::default();
+        let mut work: Vec<(usize, usize)> = Vec::new();
+        for (fi, file) in files.iter().enumerate() {
+            run.skipped
+                .extend(file.skipped.iter().map(|l| (file.name.clone(), *l)));
+            for (oi, obj) in file.objects.iter().enumerate() {
+                if let Some(v) = file.value(obj) {
+                    inventory.add(v);
+                }
+                work.push((fi, oi));
+            }
+        }
+        let (inventory, ns_labels) = inventory.build();
+        let results: Vec<Result<Vec<LintFinding>, InputError>> = work
+            .par_iter()
+            .map_init(
+                || {
+                    let mut ev = self.engine.evaluator();
+                    ev.set_inventory(&inventory);
+                    ev
+                },
+                |ev, &(fi, oi)| {
+                    let file = &files[fi];
+                    let obj = &file.objects[oi];
+                    let out = self.lint_object(ev, file, obj, &ns_labels);
+                    progress.fetch_add(1, Ordering::Relaxed);
+                    out
+                },
+            )
+            .collect();
+        let mut findings = Vec::new();
+        for r in results {
+            match r {
+                Ok(f) => findings.extend(f),
+                Err(e) => run.errors.push(e),
+            }
+        }
+        // Files are already in input order; keep it, then line, column, rule.
+        let order: BTreeMap<&str, usize> = sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.name.as_str(), i))
+            .collect();
+        findings.sort_by(|a, b| {
+            (
+                order.get(a.file.as_str()),
+                a.line,
+                a.column,
+                &a.rule,
+                &a.message,
+            )
+                .cmp(&(
+                    order.get(b.file.as_str()),
+                    b.line,
+                    b.column,
+                    &b.rule,
+                    &b.message,
+                ))
+        });
+        let mut by_severity: BTreeMap<Severity, usize> =
+            Severity::ALL.iter().map(|s| (*s, 0)).collect();
+        for f in &findings {
+            *by_severity.entry(f.severity).or_default() += 1;
+        }
+        run.report = Report {
+            summary: Summary {
+                files: files_count,
+                objects: work.len(),
+                findings: findings.len(),
+                by_severity,
+            },
+            findings,
+            rules: self.active_rules(),
+        };
+        run
+    }
+
+    /// The catalogue of rules this run applies (plus the suppression pseudo-rule).
+    pub fn active_rules(&self) -> Vec<RuleMeta> {
+        let mut rules: Vec<RuleMeta> = self
+            .engine
+            .rules()
+            .filter(|r| self.config.rule_enabled(&r.id))
+            .cloned()
+            .map(|mut r| {
+                if let Some(s) = self.config.severity.get(&r.id) {
+                    r.severity = *s;
+                }
+                r
+            })
+            .collect();
+        rules.push(suppression_rule());
+        rules
+    }
+
+    fn lint_object(
+        &self,
+        ev: &mut palisade_policies::Evaluator,
+        file: &ParsedFile,
+        obj: &ObjectRef,
+        ns_labels: &BTreeMap<String, BTreeMap<String, String>>,
+    ) -> Result<Vec<LintFinding>, InputError> {
+        let Some(value) = file.value(obj) else {
+            return Ok(Vec::new());
+        };
+        let meta = |k: &str| {
+            value
+                .pointer(&format!("/metadata/{k}"))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        let (kind, name, namespace) = (
+            value
+                .get("kind")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+            meta("name"),
+            meta("namespace"),
+        );
+        let decision = ev.evaluate(&from_object(value, &self.user)).map_err(|e| {
+            let pos = file.locate(obj, "");
+            InputError::at(
+                &file.name,
+                pos.line,
+                pos.column,
+                format!("{kind} {name}: {e}"),
+            )
+        })?;
+        let suppression = Suppression::of(value);
+        let exemptions: Vec<&Exemption> = self
+            .config
+            .exemptions
+            .iter()
+            .filter(|e| exempts(e, &kind, &name, &namespace, ns_labels))
+            .collect();
+        let finding = |rule: String, severity, action, message, path: Option<String>| {
+            let pos = file.locate(obj, path.as_deref().unwrap_or(""));
+            LintFinding {
+                rule,
+                severity,
+                file: file.name.clone(),
+                line: pos.line,
+                column: pos.column,
+                kind: kind.clone(),
+                name: name.clone(),
+                namespace: namespace.clone(),
+                message,
+                path,
+                action,
+            }
+        };
+        let mut out = Vec::new();
+        for f in decision.findings {
+            if !self.config.rule_enabled(&f.rule)
+                || suppression.as_ref().is_some_and(|s| s.covers(&f.rule))
+                || exemptions
+                    .iter()
+                    .any(|e| e.rules.is_empty() || e.rules.contains(&f.rule))
+            {
+                continue;
+            }
+            let severity = self
+                .config
+                .severity
+                .get(&f.rule)
+                .copied()
+                .unwrap_or(f.severity);
+            out.push(finding(f.rule, severity, f.action, f.message, f.path));
+        }
+        if let Some(problem) = suppression.and_then(|s| s.problem)
+            && self.config.rule_enabled(SUPPRESSION_RULE)
+        {
+            out.push(finding(
+                SUPPRESSION_RULE.into(),
+                Severity::Low,
+                Action::Warn,
+                problem,
+                Some(IGNORE_POINTER.into()),
+            ));
+        }
+        Ok(out)
+    }
+}
+
+fn exempts(
+    e: &Exemption,
+    kind: &str,
+    name: &str,
+    ns: &str,
+    labels: &BTreeMap<String, BTreeMap<String, String>>,
+) -> bool {
+    (e.kinds.is_empty() || e.kinds.iter().any(|k| k == kind))
+        && (e.names.is_empty() || e.names.iter().any(|n| n == name))
+        && (e.namespaces.is_empty() || e.namespaces.iter().any(|n| n == ns))
+        && (e.namespace_labels.is_empty()
+            || labels
+                .get(ns)
+                .is_some_and(|l| e.namespace_labels.iter().all(|(k, v)| l.get(k) == Some(v))))
+}
+
+fn suppression_rule() -> RuleMeta {
+    RuleMeta {
+        id: SUPPRESSION_RULE.into(),
+        title: "Suppression annotation not honoured".into(),
+        severity: Severity::Low,
+        kinds: Vec::new(),
+        remediation: "Write the annotation as `palisade.dev/ignore: \"RULE-ID[,RULE-ID]: reason\"`; a reason is required.".into(),
+        pss_level: None,
+        since: None,
+        package: "palisade.linter".into(),
+        file: "builtin:linter".into(),
+        builtin: true,
+    }
+}

@@ -1,0 +1,90 @@
+//! `.palisade.yaml` parsing: valid files load; every mistake names the key and its line.
+
+use palisade_linter::Config;
+use palisade_policies::{PssLevel, PssVersion, Severity};
+
+fn err(text: &str) -> String {
+    match Config::parse(".palisade.yaml", text) {
+        Ok(c) => panic!("accepted: {c:?}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn full_config_loads() {
+    let text = r#"
+pss:
+  level: baseline
+  version: v1.29
+fail-on: medium
+policies: [extra/]
+rules:
+  disable: [RBAC-WILDCARD]
+  severity:
+    RBAC-SECRETS-READ: low
+exemptions:
+  - rules: [PSS-HOST-NAMESPACES]
+    namespaces: [monitoring]
+    namespace-labels: {team: infra}
+    kinds: [DaemonSet]
+    names: [node-exporter]
+    reason: reads host metrics
+parameters:
+  registry: example.org
+"#;
+    let c = Config::parse("c.yaml", text).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.pss_level, Some(PssLevel::Baseline));
+    assert_eq!(c.pss_version, Some(PssVersion::Minor(29)));
+    assert_eq!(c.fail_on, Some(Severity::Medium));
+    assert!(!c.rule_enabled("RBAC-WILDCARD"));
+    assert!(c.rule_enabled("PSS-PRIVILEGED"));
+    assert_eq!(c.severity.get("RBAC-SECRETS-READ"), Some(&Severity::Low));
+    assert_eq!(c.exemptions[0].namespace_labels["team"], "infra");
+    assert_eq!(c.parameters["registry"], "example.org");
+    let lines: Vec<usize> = c.rule_refs.iter().map(|(_, l)| *l).collect();
+    assert_eq!(lines, [8, 10, 12]);
+}
+
+#[test]
+fn enable_limits_rules() {
+    let c =
+        Config::parse("c", "rules: {enable: [PSS-PRIVILEGED]}").unwrap_or_else(|e| panic!("{e}"));
+    assert!(c.rule_enabled("PSS-PRIVILEGED"));
+    assert!(!c.rule_enabled("PSS-HOST-PORTS"));
+}
+
+#[test]
+fn empty_config_is_default() {
+    let c = Config::parse("c", "# nothing\n").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.pss_level, None);
+    assert!(c.rule_enabled("ANY"));
+}
+
+#[test]
+fn mistakes_name_key_and_line() {
+    let e = err("pss:\n  level: restricted\n  versoin: latest\n");
+    assert!(
+        e.contains(".palisade.yaml:3") && e.contains("versoin") && e.contains("pss"),
+        "{e}"
+    );
+    let e = err("fail-on: severe\n");
+    assert!(
+        e.contains(":1") && e.contains("fail-on") && e.contains("severe"),
+        "{e}"
+    );
+    let e = err("rules:\n  disable: RBAC-WILDCARD\n");
+    assert!(e.contains(":2") && e.contains("rules.disable"), "{e}");
+    let e = err("exemptions:\n  - namespaces: [a]\n");
+    assert!(e.contains(":2") && e.contains("reason"), "{e}");
+    let e = err("pss:\n  level: strict\n");
+    assert!(e.contains(":2") && e.contains("strict"), "{e}");
+    let e = err("colour: red\n");
+    assert!(
+        e.contains(":1") && e.contains("colour") && e.contains("top level"),
+        "{e}"
+    );
+    let e = err("- a\n- b\n");
+    assert!(e.contains("mapping"), "{e}");
+    let e = err("pss: {level: [\n");
+    assert!(e.contains("YAML syntax error"), "{e}");
+}

@@ -1,0 +1,4 @@
+//! Rebuild when the embedded Rego library changes (files added, edited or removed).
+fn main() {
+    println!("cargo:rerun-if-changed=rego");
+}

@@ -56,9 +56,9 @@ pub fn load_dir(dir: &Path) -> Result<Vec<PolicySource>, LoadError> {
     files
         .into_iter()
         .map(|path| {
-            let text = std::fs::read_to_string(&path).map_err(|source| LoadError::Read {
+            let text = std::fs::read_to_string(&path).map_err(|error| LoadError::Read {
                 path: path.clone(),
-                source,
+                error,
             })?;
             Ok(PolicySource {
                 path: path.display().to_string(),
@@ -70,9 +70,9 @@ pub fn load_dir(dir: &Path) -> Result<Vec<PolicySource>, LoadError> {
 }
 
 fn walk(path: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<(), LoadError> {
-    let read_err = |source| LoadError::Read {
+    let read_err = |error| LoadError::Read {
         path: path.to_path_buf(),
-        source,
+        error,
     };
     let meta = std::fs::metadata(path).map_err(read_err)?;
     if meta.is_file() {

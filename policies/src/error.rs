@@ -5,10 +5,11 @@ use std::path::PathBuf;
 /// A policy set could not be loaded or compiled.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("cannot read policy {path}: {source}")]
+    #[error("cannot read policy {path}: {error}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        /// Not a `source`: the message already carries it, and chains would print it twice.
+        error: std::io::Error,
     },
     /// Rego syntax or semantic error; `detail` carries regorus's `file:line:col` excerpt.
     #[error("policy {file} does not compile:{detail}")]

@@ -23,6 +23,10 @@ pub enum Command {
     Lint(LintArgs),
     /// List the rule catalogue.
     Rules(RulesArgs),
+    /// Record which pods talk to which, from the conntrack table (run in the node's network namespace).
+    Probe(crate::probe_cmd::ProbeArgs),
+    /// Work with flow records: import captures from other tools.
+    Flows(crate::flows_cmd::FlowsArgs),
 }
 
 /// Policy selection shared by every command that evaluates.

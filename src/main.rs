@@ -1,7 +1,9 @@
 //! `palisade`: command-line entry point. Parses arguments and hands off to one command module.
 
 mod cli;
+mod flows_cmd;
 mod lint_cmd;
+mod probe_cmd;
 mod progress;
 mod rules_cmd;
 mod setup;
@@ -14,6 +16,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         cli::Command::Lint(args) => lint_cmd::run(args),
         cli::Command::Rules(args) => rules_cmd::run(args),
+        cli::Command::Probe(args) => probe_cmd::run(args),
+        cli::Command::Flows(args) => flows_cmd::run(args),
     };
     match result {
         Ok(code) => code,

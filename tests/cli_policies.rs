@@ -32,23 +32,52 @@ fn run(dir: &std::path::Path, args: &[&str]) -> (i32, Value, String) {
 }
 
 fn rules(json: &Value) -> Vec<String> {
-    json["findings"].as_array().into_iter().flatten().filter_map(|f| f["rule"].as_str().map(str::to_string)).collect()
+    json["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["rule"].as_str().map(str::to_string))
+        .collect()
 }
 
 #[test]
 fn user_policies_add_to_or_replace_builtins() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     std::fs::create_dir(dir.path().join("pol")).unwrap_or_else(|e| panic!("{e}"));
-    std::fs::write(dir.path().join("pol/latest.rego"), LATEST_POLICY).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.path().join("pol/latest.rego"), LATEST_POLICY)
+        .unwrap_or_else(|e| panic!("{e}"));
 
-    let (code, json, err) = run(dir.path(), &["lint", "-f", "json", "--policies", "pol", "-"]);
+    let (code, json, err) = run(
+        dir.path(),
+        &["lint", "-f", "json", "--policies", "pol", "-"],
+    );
     assert_eq!(code, 1, "{err}");
     let r = rules(&json);
-    assert!(r.contains(&"ACME-LATEST-TAG".into()) && r.iter().any(|r| r.starts_with("PSS-")), "{r:?}");
-    let f = json["findings"].as_array().into_iter().flatten().find(|f| f["rule"] == "ACME-LATEST-TAG").cloned().unwrap_or_default();
+    assert!(
+        r.contains(&"ACME-LATEST-TAG".into()) && r.iter().any(|r| r.starts_with("PSS-")),
+        "{r:?}"
+    );
+    let f = json["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["rule"] == "ACME-LATEST-TAG")
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(f["line"], 8, "{f}");
 
-    let (_, json, err) = run(dir.path(), &["lint", "-f", "json", "--no-builtin", "--policies", "pol", "-"]);
+    let (_, json, err) = run(
+        dir.path(),
+        &[
+            "lint",
+            "-f",
+            "json",
+            "--no-builtin",
+            "--policies",
+            "pol",
+            "-",
+        ],
+    );
     assert_eq!(rules(&json), ["ACME-LATEST-TAG"], "{err}");
 
     let (code, _, err) = run(dir.path(), &["lint", "--no-builtin", "-"]);
@@ -59,7 +88,11 @@ fn user_policies_add_to_or_replace_builtins() {
 #[test]
 fn broken_user_policy_names_file_and_line() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    std::fs::write(dir.path().join("bad.rego"), "package bad\n\ndeny contains x if {\n  x := \n}\n").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        dir.path().join("bad.rego"),
+        "package bad\n\ndeny contains x if {\n  x := \n}\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let (code, _, err) = run(dir.path(), &["lint", "--policies", "bad.rego", "-"]);
     assert_eq!(code, 2);
     assert!(err.contains("bad.rego:4"), "{err}");
@@ -69,27 +102,53 @@ fn broken_user_policy_names_file_and_line() {
 fn config_file_is_found_and_validated() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let cfg = dir.path().join(".palisade.yaml");
-    std::fs::write(&cfg, "pss:\n  level: baseline\nrules:\n  disable: [PSS-HOST-NAMESPACES]\n").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        &cfg,
+        "pss:\n  level: baseline\nrules:\n  disable: [PSS-HOST-NAMESPACES]\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let hostpid = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostPID: true\n  containers: [{name: a, image: x}]\n";
-    let out = palisade().current_dir(dir.path()).args(["lint", "-f", "json", "-"]).write_stdin(hostpid).output().unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = palisade()
+        .current_dir(dir.path())
+        .args(["lint", "-f", "json", "-"])
+        .write_stdin(hostpid)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
-    std::fs::write(&cfg, "rules:\n  disable:\n    - PSS-HOST-NAMESPACE\n").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&cfg, "rules:\n  disable:\n    - PSS-HOST-NAMESPACE\n")
+        .unwrap_or_else(|e| panic!("{e}"));
     let (code, _, err) = run(dir.path(), &["lint", "-"]);
     assert_eq!(code, 2);
-    assert!(err.contains(".palisade.yaml:3") && err.contains("PSS-HOST-NAMESPACE"), "{err}");
+    assert!(
+        err.contains(".palisade.yaml:3") && err.contains("PSS-HOST-NAMESPACE"),
+        "{err}"
+    );
 
     std::fs::write(&cfg, "pss:\n  lvl: baseline\n").unwrap_or_else(|e| panic!("{e}"));
     let (code, _, err) = run(dir.path(), &["lint", "-"]);
     assert_eq!(code, 2);
-    assert!(err.contains(".palisade.yaml:2") && err.contains("lvl"), "{err}");
+    assert!(
+        err.contains(".palisade.yaml:2") && err.contains("lvl"),
+        "{err}"
+    );
 }
 
 #[test]
 fn output_formats_are_well_formed() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     for format in ["sarif", "junit", "github", "human"] {
-        let out = palisade().current_dir(dir.path()).args(["lint", "--format", format, "-"]).write_stdin(POD).output().unwrap_or_else(|e| panic!("{e}"));
+        let out = palisade()
+            .current_dir(dir.path())
+            .args(["lint", "--format", format, "-"])
+            .write_stdin(POD)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(out.status.code(), Some(1), "{format}");
         let text = String::from_utf8_lossy(&out.stdout);
         match format {
@@ -98,11 +157,22 @@ fn output_formats_are_well_formed() {
                 assert_eq!(v["version"], "2.1.0");
             }
             "junit" => assert!(text.starts_with("<?xml"), "{text}"),
-            "github" => assert!(text.lines().any(|l| l.starts_with("::error file=stdin") || l.starts_with("::error ")), "{text}"),
+            "github" => assert!(
+                text.lines()
+                    .any(|l| l.starts_with("::error file=stdin") || l.starts_with("::error ")),
+                "{text}"
+            ),
             _ => assert!(text.contains("PSS-"), "{text}"),
         }
-        assert!(!text.contains("\x1b["), "{format}: colour escapes when not on a terminal");
+        assert!(
+            !text.contains("\x1b["),
+            "{format}: colour escapes when not on a terminal"
+        );
     }
-    let out = palisade().args(["lint", "--format", "yaml", "-"]).write_stdin(POD).output().unwrap_or_else(|e| panic!("{e}"));
+    let out = palisade()
+        .args(["lint", "--format", "yaml", "-"])
+        .write_stdin(POD)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(out.status.code(), Some(2));
 }

@@ -23,6 +23,8 @@ pub enum Command {
     Lint(LintArgs),
     /// List the rule catalogue.
     Rules(RulesArgs),
+    /// Run the `test_*` rules of Rego policies (the built-in library when no path is given).
+    Test(TestArgs),
     /// Record which pods talk to which, from the conntrack table (run in the node's network namespace).
     Probe(crate::probe_cmd::ProbeArgs),
     /// Work with flow records: import captures from other tools.
@@ -80,6 +82,16 @@ pub struct RulesArgs {
     /// Output format.
     #[arg(long, short = 'f', default_value = "human", value_parser = ["human", "json"])]
     pub format: String,
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Directories or files of Rego policies and their `*_test.rego` modules.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Print passing tests too.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -7,6 +7,7 @@ mod probe_cmd;
 mod progress;
 mod rules_cmd;
 mod setup;
+mod test_cmd;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -16,6 +17,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         cli::Command::Lint(args) => lint_cmd::run(args),
         cli::Command::Rules(args) => rules_cmd::run(args),
+        cli::Command::Test(args) => test_cmd::run(args),
         cli::Command::Probe(args) => probe_cmd::run(args),
         cli::Command::Flows(args) => flows_cmd::run(args),
     };

@@ -176,3 +176,31 @@ fn output_formats_are_well_formed() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn palisade_test_runs_rego_tests() {
+    let out = palisade()
+        .arg("test")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.path().join("latest.rego"), LATEST_POLICY).unwrap_or_else(|e| panic!("{e}"));
+    let test = "package acme.images_test\nimport data.acme.images\ntest_flags_latest if {\n  count(images.deny) == 1 with input as {\"review\": {\"object\": {\"spec\": {\"containers\": [{\"name\": \"a\", \"image\": \"x:latest\"}]}}}}\n}\ntest_wrong if {\n  count(images.deny) == 5 with input as {\"review\": {\"object\": {\"spec\": {\"containers\": []}}}}\n}\n";
+    std::fs::write(dir.path().join("latest_test.rego"), test).unwrap_or_else(|e| panic!("{e}"));
+    let out = palisade()
+        .arg("test")
+        .arg(dir.path())
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("FAIL data.acme.images_test.test_wrong"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("1 passed, 1 failed"), "{stdout}");
+}

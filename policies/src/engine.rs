@@ -45,7 +45,13 @@ pub(crate) struct Inner {
     /// Interpreter with every module, for fallback packages (cloned per evaluator).
     pub interpreter: regorus::Engine,
     pub options: Options,
+    /// Instruction budget of one RVM entry-point execution.
+    pub max_instructions: usize,
 }
+
+/// Default instruction budget of one RVM entry-point execution: far above what the built-in rules
+/// need on large inventories, low enough that a runaway user policy stops with an error.
+pub const DEFAULT_MAX_INSTRUCTIONS: usize = 10_000_000;
 
 /// A compiled policy set. Cheap to clone; share it across threads and take one
 /// [`Evaluator`] per worker.
@@ -70,6 +76,7 @@ pub struct EngineBuilder {
     user: Vec<PolicySource>,
     options: Options,
     interpreter_only: bool,
+    max_instructions: usize,
 }
 
 impl Default for EngineBuilder {
@@ -79,6 +86,7 @@ impl Default for EngineBuilder {
             user: Vec::new(),
             options: Options::default(),
             interpreter_only: false,
+            max_instructions: DEFAULT_MAX_INSTRUCTIONS,
         }
     }
 }
@@ -102,6 +110,12 @@ impl EngineBuilder {
 
     pub fn options(mut self, options: Options) -> Self {
         self.options = options;
+        self
+    }
+
+    /// Instruction budget of one RVM entry-point execution (default [`DEFAULT_MAX_INSTRUCTIONS`]).
+    pub fn max_instructions(mut self, max: usize) -> Self {
+        self.max_instructions = max;
         self
     }
 
@@ -154,6 +168,7 @@ impl EngineBuilder {
                 program,
                 interpreter: rego,
                 options: self.options,
+                max_instructions: self.max_instructions,
             }),
         })
     }

@@ -6,6 +6,23 @@ use crate::{Action, Decision, Engine, EvalError, Finding, Options, PssLevel, kin
 use regorus::rvm::RegoVM;
 use serde_json::Value as Json;
 
+/// `data.inventory`, converted once and shared cheaply by every evaluator of a run.
+#[derive(Debug, Clone)]
+pub struct Inventory {
+    data: regorus::Value,
+}
+
+impl Inventory {
+    /// Wraps the inventory object (Gatekeeper's sync shape) as `data.inventory`.
+    pub fn new(inventory: &Json) -> Self {
+        let mut data = serde_json::Map::new();
+        data.insert("inventory".into(), inventory.clone());
+        Inventory {
+            data: regorus::Value::from(Json::Object(data)),
+        }
+    }
+}
+
 /// Per-worker evaluation state. Create one per thread with [`Engine::evaluator`].
 pub struct Evaluator {
     engine: Engine,
@@ -33,10 +50,8 @@ impl Evaluator {
     }
 
     /// Sets `data.inventory` (objects a rule needs to see beside the one under review).
-    pub fn set_inventory(&mut self, inventory: &Json) {
-        let mut data = serde_json::Map::new();
-        data.insert("inventory".into(), inventory.clone());
-        self.data = regorus::Value::from(Json::Object(data));
+    pub fn set_inventory(&mut self, inventory: &Inventory) {
+        self.data = inventory.data.clone();
         self.vm = None;
         self.interpreter = None;
     }
@@ -110,6 +125,7 @@ impl Evaluator {
         if self.vm.is_none() {
             let inner = &self.engine.inner;
             let mut vm = RegoVM::new_with_policy(inner.compiled.clone());
+            vm.set_max_instructions(inner.max_instructions);
             if let Some(program) = &inner.program {
                 vm.load_program(program.clone());
             }

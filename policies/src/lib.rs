@@ -20,9 +20,9 @@ mod suppress;
 
 pub use bundle::{PolicySource, builtin_sources, load_dir};
 pub use catalog::{PssLevel, RuleMeta};
-pub use engine::{Backend, Engine, EngineBuilder};
+pub use engine::{Backend, DEFAULT_MAX_INSTRUCTIONS, Engine, EngineBuilder};
 pub use error::{EvalError, LoadError};
-pub use evaluator::Evaluator;
+pub use evaluator::{Evaluator, Inventory};
 pub use finding::{Action, Decision, Finding};
 pub use options::{LATEST_PSS_VERSION, Options, PssVersion};
 pub use rego_tests::{TestOutcome, run_rego_tests};

@@ -122,34 +122,3 @@ subjects contains {"subject": s, "index": i, "path": sprintf("/subjects/%d/name"
 	some i, s in array_or_empty(obj, "subjects")
 	is_object(s)
 }
-
-# ClusterRoles that grant everything: cluster-admin, and any ClusterRole in data.inventory
-# (Gatekeeper's sync shape) with a rule that is `*` in apiGroups, resources and verbs.
-admin_cluster_role(name) if name == "cluster-admin"
-
-admin_cluster_role(name) if {
-	role := data.inventory.cluster["rbac.authorization.k8s.io/v1"].ClusterRole[name]
-	some r in array_or_empty(role, "rules")
-	full_wildcard(normalized(r))
-}
-
-admin_role_ref(ref) if {
-	ref.kind == "ClusterRole"
-	admin_cluster_role(ref.name)
-}
-
-# Subjects (kind and name) that hold cluster-admin: the group system:masters (always, by the
-# API server's own bootstrap binding), and the subjects of ClusterRoleBindings in data.inventory
-# whose role grants everything. Service accounts match by name in any namespace.
-admin_subject(kind, name) if {
-	kind == "Group"
-	name == "system:masters"
-}
-
-admin_subject(kind, name) if {
-	some b in data.inventory.cluster["rbac.authorization.k8s.io/v1"].ClusterRoleBinding
-	admin_role_ref(b.roleRef)
-	some s in array_or_empty(b, "subjects")
-	s.kind == kind
-	s.name == name
-}

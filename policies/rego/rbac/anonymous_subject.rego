@@ -7,6 +7,7 @@
 package palisade.rbac.anonymous_subject
 
 import data.palisade.lib.rbac
+import data.palisade.lib.rbac_admin
 
 metadata := {
 	"id": "RBAC-ANONYMOUS-SUBJECT",
@@ -73,8 +74,8 @@ warn contains v if {
 
 blocking_authenticated if disallow_authenticated
 
-blocking_authenticated if rbac.admin_role_ref(obj.roleRef)
+blocking_authenticated if rbac_admin.admin_role_ref(obj.roleRef)
 
-admin_or(_) := "critical" if rbac.admin_role_ref(obj.roleRef)
+admin_or(_) := "critical" if rbac_admin.admin_role_ref(obj.roleRef)
 
-admin_or(severity) := severity if not rbac.admin_role_ref(obj.roleRef)
+admin_or(severity) := severity if not rbac_admin.admin_role_ref(obj.roleRef)

@@ -6,6 +6,7 @@
 package palisade.rbac.cluster_admin_binding
 
 import data.palisade.lib.rbac
+import data.palisade.lib.rbac_admin
 
 metadata := {
 	"id": "RBAC-CLUSTER-ADMIN-BINDING",
@@ -21,7 +22,7 @@ subject_names := rbac.list([sprintf("%s %s", [x.subject.kind, x.subject.name]) |
 
 deny contains v if {
 	obj.kind == "ClusterRoleBinding"
-	rbac.admin_role_ref(obj.roleRef)
+	rbac_admin.admin_role_ref(obj.roleRef)
 	v := {
 		"msg": sprintf("binds ClusterRole %q, which grants everything, cluster-wide to %s", [obj.roleRef.name, subject_names]),
 		"path": "/roleRef/name",
@@ -30,7 +31,7 @@ deny contains v if {
 
 deny contains v if {
 	obj.kind == "RoleBinding"
-	rbac.admin_role_ref(obj.roleRef)
+	rbac_admin.admin_role_ref(obj.roleRef)
 	v := {
 		"msg": sprintf("binds ClusterRole %q in namespace %q to %s: full control of the namespace, its Secrets and RBAC included", [obj.roleRef.name, namespace, subject_names]),
 		"path": "/roleRef/name",

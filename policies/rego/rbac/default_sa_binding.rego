@@ -5,6 +5,7 @@
 package palisade.rbac.default_sa_binding
 
 import data.palisade.lib.rbac
+import data.palisade.lib.rbac_admin
 
 metadata := {
 	"id": "RBAC-DEFAULT-SA-BINDING",
@@ -26,9 +27,9 @@ base := "high" if obj.kind == "ClusterRoleBinding"
 
 base := "medium" if obj.kind == "RoleBinding"
 
-severity(_) := "critical" if rbac.admin_role_ref(obj.roleRef)
+severity(_) := "critical" if rbac_admin.admin_role_ref(obj.roleRef)
 
-severity(s) := s if not rbac.admin_role_ref(obj.roleRef)
+severity(s) := s if not rbac_admin.admin_role_ref(obj.roleRef)
 
 deny contains v if {
 	some x in rbac.subjects

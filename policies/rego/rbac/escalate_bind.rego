@@ -6,6 +6,7 @@
 package palisade.rbac.escalate_bind
 
 import data.palisade.lib.rbac
+import data.palisade.lib.rbac_admin
 
 metadata := {
 	"id": "RBAC-ESCALATE-BIND",
@@ -73,7 +74,7 @@ deny contains v if {
 	granted := pairs(x.rule)
 	reaches_cluster_roles(granted)
 	some k, name in x.rule.resourceNames
-	rbac.admin_cluster_role(name)
+	rbac_admin.admin_cluster_role(name)
 	v := {
 		"msg": sprintf("rule %d grants %s on ClusterRole %q, which grants everything (%s)", [x.index, rbac.list(granted), name, admin_reach]),
 		"path": sprintf("%s/%d", [rbac.names_path(x), k]),

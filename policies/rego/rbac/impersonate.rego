@@ -8,6 +8,7 @@
 package palisade.rbac.impersonate
 
 import data.palisade.lib.rbac
+import data.palisade.lib.rbac_admin
 
 metadata := {
 	"id": "RBAC-IMPERSONATE",
@@ -69,7 +70,7 @@ deny contains v if {
 	effective(t)
 	rbac.allows(x.rule, t.group, t.resource, "impersonate")
 	some k, name in x.rule.resourceNames
-	rbac.admin_subject(t.kind, name)
+	rbac_admin.admin_subject(t.kind, name)
 	v := {
 		"msg": sprintf("rule %d can impersonate %s %q, which holds cluster-admin", [x.index, lower(t.kind), name]),
 		"path": sprintf("%s/%d", [rbac.names_path(x), k]),

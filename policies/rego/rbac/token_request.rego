@@ -5,6 +5,7 @@
 package palisade.rbac.token_request
 
 import data.palisade.lib.rbac
+import data.palisade.lib.rbac_admin
 
 metadata := {
 	"id": "RBAC-TOKEN-REQUEST",
@@ -45,7 +46,7 @@ deny contains v if {
 	rbac.narrowed(x.rule)
 	rbac.allows(x.rule, "", "serviceaccounts/token", "create")
 	some k, name in x.rule.resourceNames
-	rbac.admin_subject("ServiceAccount", name)
+	rbac_admin.admin_subject("ServiceAccount", name)
 	v := {
 		"msg": sprintf("rule %d can mint tokens for service account %q, which holds cluster-admin", [x.index, name]),
 		"path": sprintf("%s/%d", [rbac.names_path(x), k]),

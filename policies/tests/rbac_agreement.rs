@@ -191,7 +191,9 @@ impl Engines {
         let name = text(object, "/metadata/name");
         let [a, b] = [&self.0, &self.1].map(|engine| {
             let mut ev = engine.evaluator();
-            inventory.into_iter().for_each(|inv| ev.set_inventory(inv));
+            inventory
+                .into_iter()
+                .for_each(|inv| ev.set_inventory(&palisade_policies::Inventory::new(inv)));
             let d = ev.evaluate_with(&review, options);
             d.unwrap_or_else(|e| panic!("{name}: {e}"))
         });

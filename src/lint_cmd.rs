@@ -34,13 +34,15 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
     };
     match &args.output {
         Some(path) => {
-            let mut file = std::fs::File::create(path)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            let mut file = std::io::BufWriter::new(
+                std::fs::File::create(path)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+            );
             render(&run.report, format, &style, &mut file)?;
             file.flush()?;
         }
         None => {
-            let mut out = std::io::stdout().lock();
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             render(&run.report, format, &style, &mut out)?;
             out.flush()?;
         }

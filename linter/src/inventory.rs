@@ -28,14 +28,20 @@ pub struct InventoryBuilder {
 }
 
 impl InventoryBuilder {
+    /// True for objects the inventory keeps.
+    pub fn wants(object: &Value) -> bool {
+        let kind = object.get("kind").and_then(Value::as_str);
+        kind.is_some_and(|k| INVENTORY_KINDS.contains(&k))
+    }
+
     pub fn add(&mut self, object: &Value) {
+        if !Self::wants(object) {
+            return;
+        }
         let kind = object
             .get("kind")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        if !INVENTORY_KINDS.contains(&kind) {
-            return;
-        }
         let api_version = object
             .get("apiVersion")
             .and_then(Value::as_str)

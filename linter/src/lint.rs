@@ -17,9 +17,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// Rule id of findings about `palisade.dev/ignore` annotations that are not honoured.
 pub const SUPPRESSION_RULE: &str = "PALISADE-SUPPRESSION";
 
-/// Objects evaluated by one evaluator before it is dropped.
-const EVAL_CHUNK: usize = 128;
-
 /// The outcome of a run: the report of everything that could be read, and the input errors.
 #[derive(Debug, Default)]
 pub struct LintRun {
@@ -48,78 +45,47 @@ impl Linter {
 
     /// Lints `sources`; `progress` counts evaluated objects (for a progress display).
     pub fn lint(&self, sources: Vec<SourceFile>, progress: &AtomicUsize) -> LintRun {
-        let files_count = sources.len();
-        let parsed: Vec<Result<ParsedFile, InputError>> =
-            sources.par_iter().map(parse_file).collect();
-        let mut files = Vec::new();
         let mut run = LintRun::default();
-        for p in parsed {
-            match p {
-                Ok(f) => files.push(f),
+        // Pass 1: parse every file for what the inventory needs, keeping nothing else, so memory
+        // holds one file's documents per worker rather than the whole corpus.
+        let scans: Vec<Result<Scan, InputError>> = sources.par_iter().map(scan).collect();
+        let mut builder = InventoryBuilder::default();
+        let mut objects = 0;
+        let mut readable = Vec::new();
+        for (source, scan) in sources.iter().zip(scans) {
+            match scan {
+                Ok(scan) => {
+                    objects += scan.objects;
+                    scan.inventory.iter().for_each(|v| builder.add(v));
+                    run.skipped
+                        .extend(scan.skipped.iter().map(|l| (source.name.clone(), *l)));
+                    readable.push(source);
+                }
                 Err(e) => run.errors.push(e),
             }
         }
-        let mut inventory = InventoryBuilder::default();
-        let mut work: Vec<(usize, usize)> = Vec::new();
-        for (fi, file) in files.iter().enumerate() {
-            run.skipped
-                .extend(file.skipped.iter().map(|l| (file.name.clone(), *l)));
-            for (oi, obj) in file.objects.iter().enumerate() {
-                if let Some(v) = file.value(obj) {
-                    inventory.add(v);
-                }
-                work.push((fi, oi));
-            }
-        }
-        let (inventory, ns_labels) = inventory.build();
-        let inventory = Inventory::new(&inventory);
-        // One evaluator per chunk: creating one costs a VM and a data hand-over, so it is
-        // amortised over many objects while chunks still spread evenly across cores.
-        let results: Vec<Result<Vec<LintFinding>, InputError>> = work
-            .par_chunks(EVAL_CHUNK)
-            .flat_map_iter(|chunk| {
-                let mut ev = self.engine.evaluator();
-                ev.set_inventory(&inventory);
-                chunk
-                    .iter()
-                    .map(|&(fi, oi)| {
-                        let file = &files[fi];
-                        let out = self.lint_object(&mut ev, file, &file.objects[oi], &ns_labels);
-                        progress.fetch_add(1, Ordering::Relaxed);
-                        out
-                    })
-                    .collect::<Vec<_>>()
-            })
+        let (inventory, ns_labels) = builder.build();
+        let inventory = Inventory::new(inventory);
+        // Pass 2: parse each file again and evaluate its objects; only findings are kept. Input
+        // order is preserved; within a file, findings are sorted by position.
+        let per_file: Vec<Result<Vec<LintFinding>, InputError>> = readable
+            .par_iter()
+            .map_init(
+                || {
+                    let mut ev = self.engine.evaluator();
+                    ev.set_inventory(&inventory);
+                    ev
+                },
+                |ev, source| self.lint_file(ev, source, &ns_labels, progress),
+            )
             .collect();
         let mut findings = Vec::new();
-        for r in results {
+        for r in per_file {
             match r {
                 Ok(f) => findings.extend(f),
                 Err(e) => run.errors.push(e),
             }
         }
-        // Files are already in input order; keep it, then line, column, rule.
-        let order: BTreeMap<&str, usize> = sources
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.name.as_str(), i))
-            .collect();
-        findings.sort_by(|a, b| {
-            (
-                order.get(a.file.as_str()),
-                a.line,
-                a.column,
-                &a.rule,
-                &a.message,
-            )
-                .cmp(&(
-                    order.get(b.file.as_str()),
-                    b.line,
-                    b.column,
-                    &b.rule,
-                    &b.message,
-                ))
-        });
         let mut by_severity: BTreeMap<Severity, usize> =
             Severity::ALL.iter().map(|s| (*s, 0)).collect();
         for f in &findings {
@@ -127,8 +93,8 @@ impl Linter {
         }
         run.report = Report {
             summary: Summary {
-                files: files_count,
-                objects: work.len(),
+                files: sources.len(),
+                objects,
                 findings: findings.len(),
                 by_severity,
             },
@@ -154,6 +120,25 @@ impl Linter {
             .collect();
         rules.push(suppression_rule());
         rules
+    }
+
+    fn lint_file(
+        &self,
+        ev: &mut palisade_policies::Evaluator,
+        source: &SourceFile,
+        ns_labels: &BTreeMap<String, BTreeMap<String, String>>,
+        progress: &AtomicUsize,
+    ) -> Result<Vec<LintFinding>, InputError> {
+        let file = parse_file(source)?;
+        let mut out = Vec::new();
+        for obj in &file.objects {
+            out.extend(self.lint_object(ev, &file, obj, ns_labels)?);
+            progress.fetch_add(1, Ordering::Relaxed);
+        }
+        out.sort_by(|a, b| {
+            (a.line, a.column, &a.rule, &a.message).cmp(&(b.line, b.column, &b.rule, &b.message))
+        });
+        Ok(out)
     }
 
     fn lint_object(
@@ -276,4 +261,27 @@ fn suppression_rule() -> RuleMeta {
         file: "builtin:linter".into(),
         builtin: true,
     }
+}
+
+/// What the first pass keeps of a file.
+struct Scan {
+    objects: usize,
+    inventory: Vec<Value>,
+    skipped: Vec<usize>,
+}
+
+fn scan(source: &SourceFile) -> Result<Scan, InputError> {
+    let file = parse_file(source)?;
+    let inventory = file
+        .objects
+        .iter()
+        .filter_map(|o| file.value(o))
+        .filter(|v| InventoryBuilder::wants(v))
+        .cloned()
+        .collect();
+    Ok(Scan {
+        objects: file.objects.len(),
+        inventory,
+        skipped: file.skipped,
+    })
 }

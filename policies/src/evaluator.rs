@@ -14,9 +14,9 @@ pub struct Inventory {
 
 impl Inventory {
     /// Wraps the inventory object (Gatekeeper's sync shape) as `data.inventory`.
-    pub fn new(inventory: &Json) -> Self {
+    pub fn new(inventory: Json) -> Self {
         let mut data = serde_json::Map::new();
-        data.insert("inventory".into(), inventory.clone());
+        data.insert("inventory".into(), inventory);
         Inventory {
             data: regorus::Value::from(Json::Object(data)),
         }

@@ -193,7 +193,7 @@ impl Engines {
             let mut ev = engine.evaluator();
             inventory
                 .into_iter()
-                .for_each(|inv| ev.set_inventory(&palisade_policies::Inventory::new(inv)));
+                .for_each(|inv| ev.set_inventory(&palisade_policies::Inventory::new(inv.clone())));
             let d = ev.evaluate_with(&review, options);
             d.unwrap_or_else(|e| panic!("{name}: {e}"))
         });

@@ -6,49 +6,95 @@
 //! ```
 //!
 //! Keys appear in exactly this order, `path` is `null` when the rule named no field, and every
-//! severity is present in `by_severity`. The document is built field by field rather than derived
-//! from the Rust types, so that adding a field to [`LintFinding`] cannot change it by accident.
+//! severity is present in `by_severity`. The document has its own serialised types rather than deriving
+//! from the Rust ones, so that adding a field to [`LintFinding`] cannot change it by accident; it is
+//! streamed, so a large report is never copied into one JSON tree.
 
 use super::severity_count;
 use crate::{LintFinding, Report};
 use palisade_policies::Severity;
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 use std::io::{self, Write};
 
 pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &document(report))?;
-    writeln!(out)
-}
-
-fn document(report: &Report) -> Value {
     let by_severity: Map<String, Value> = Severity::ALL
         .into_iter()
         .map(|s| (s.as_str().to_string(), json!(severity_count(report, s))))
         .collect();
-    json!({
-        "findings": report.findings.iter().map(finding).collect::<Vec<_>>(),
-        "summary": {
-            "files": report.summary.files,
-            "objects": report.summary.objects,
-            "findings": report.summary.findings,
-            "by_severity": by_severity,
+    let doc = Document {
+        findings: Findings(&report.findings),
+        summary: Summary {
+            files: report.summary.files,
+            objects: report.summary.objects,
+            findings: report.summary.findings,
+            by_severity,
         },
-    })
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
 }
 
-fn finding(f: &LintFinding) -> Value {
-    json!({
-        "rule": f.rule,
-        "severity": f.severity.as_str(),
-        "file": f.file,
-        "line": f.line,
-        "column": f.column,
-        "kind": f.kind,
-        "name": f.name,
-        "namespace": f.namespace,
-        "message": f.message,
-        "path": f.path,
-    })
+/// The document, borrowed from the report and streamed: findings are never copied into one tree.
+#[derive(Serialize)]
+struct Document<'a> {
+    findings: Findings<'a>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    objects: usize,
+    findings: usize,
+    by_severity: Map<String, Value>,
+}
+
+struct Findings<'a>(&'a [LintFinding]);
+
+impl Serialize for Findings<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(JsonFinding::from))
+    }
+}
+
+/// One finding, field by field in the documented order.
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    severity: &'static str,
+    file: &'a str,
+    line: usize,
+    column: usize,
+    kind: &'a str,
+    name: &'a str,
+    namespace: &'a str,
+    message: &'a str,
+    path: Option<&'a str>,
+}
+
+impl<'a> From<&'a LintFinding> for JsonFinding<'a> {
+    fn from(f: &'a LintFinding) -> Self {
+        JsonFinding {
+            rule: &f.rule,
+            severity: f.severity.as_str(),
+            file: &f.file,
+            line: f.line,
+            column: f.column,
+            kind: &f.kind,
+            name: &f.name,
+            namespace: &f.namespace,
+            message: &f.message,
+            path: f.path.as_deref(),
+        }
+    }
+}
+
+#[cfg(test)]
+fn document(report: &Report) -> Value {
+    let mut buf = Vec::new();
+    render(report, &mut buf).unwrap_or_default();
+    serde_json::from_slice(&buf).unwrap_or(Value::Null)
 }
 
 #[cfg(test)]

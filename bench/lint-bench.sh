@@ -74,6 +74,8 @@ field() { # field JSON KEY → value of a top-level number field
 }
 
 # --- palisade ----------------------------------------------------------------------------------
+# Run from bench/out so that no .palisade.yaml of the working directory changes what is linted.
+cd "$OUT"
 # Exit codes: 0 clean, 1 findings. Exit 2 (input error) is accepted only when every error is a
 # rule that failed to evaluate (the corpus itself is valid); those are counted and reported.
 declare -A WALL RSS FILES ERRS

@@ -42,17 +42,26 @@ if busy; then
 fi
 echo "when-quiet: start $(date +%T), load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
+tree_of() { # PIDs of the descendants of $1
+    ps -eo pid=,ppid= | awk -v root="$1" '
+        { parent[$1] = $2 }
+        END { for (p in parent) { q = p; while (q in parent && q != root && q > 1) q = parent[q]; if (q == root) print p } }'
+}
+
 me=$$
 seen=$(mktemp)
 (
     while :; do
-        # This script's process tree (the command and everything it starts).
-        ours=$(ps -eo pid=,ppid= | awk -v root="$me" '
-            { parent[$1] = $2 }
-            END { for (p in parent) { q = p; while (q in parent && q != root && q > 1) q = parent[q]; if (q == root) print p } }')
-        top -b -n 2 -d 1 -w 200 | awk -v ours=" $(echo $ours) " '
+        # Busy processes, then this script's process tree (the command and everything it starts),
+        # listed before and after the sample so that a run that starts or ends meanwhile counts.
+        before=$(tree_of "$me")
+        busy_now=$(top -b -n 2 -d 1 -w 200 | awk '
             /^top -/ { block++ }
-            block == 2 && $1 ~ /^[0-9]+$/ && $9 + 0 > 20 && index(ours, " " $1 " ") == 0 { print $1, $9 "%", $12 }' >> "$seen"
+            block == 2 && $1 ~ /^[0-9]+$/ && $9 + 0 > 20 { print $1, $9 "%", $12 }')
+        ours=" $(echo $before $(tree_of "$me")) "
+        if [ -n "$busy_now" ]; then
+            awk -v ours="$ours" 'index(ours, " " $1 " ") == 0' <<< "$busy_now" >> "$seen"
+        fi
         pgrep -a -x 'cargo|rustc' | cut -c1-120 >> "$seen"
         sleep 2
     done

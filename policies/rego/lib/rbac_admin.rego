@@ -2,16 +2,14 @@
 # palisade.lib.rbac so that only the rules that ask pay for walking the inventory.
 package palisade.lib.rbac_admin
 
-import data.palisade.lib.rbac
-
 # ClusterRoles that grant everything: cluster-admin, and any ClusterRole in data.inventory
 # (Gatekeeper's sync shape) with a rule that is `*` in apiGroups, resources and verbs.
 admin_cluster_role(name) if name == "cluster-admin"
 
 admin_cluster_role(name) if {
 	role := data.inventory.cluster["rbac.authorization.k8s.io/v1"].ClusterRole[name]
-	some r in rbac.array_or_empty(role, "rules")
-	rbac.full_wildcard(rbac.normalized(r))
+	some r in data.palisade.lib.rbac.array_or_empty(role, "rules")
+	data.palisade.lib.rbac.full_wildcard(data.palisade.lib.rbac.normalized(r))
 }
 
 admin_role_ref(ref) if {

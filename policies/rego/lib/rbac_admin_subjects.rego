@@ -3,12 +3,9 @@
 # rules that check a name against it.
 package palisade.lib.rbac_admin_subjects
 
-import data.palisade.lib.rbac
-import data.palisade.lib.rbac_admin
-
 subjects contains {"kind": s.kind, "name": s.name} if {
 	some b in data.inventory.cluster["rbac.authorization.k8s.io/v1"].ClusterRoleBinding
-	rbac_admin.admin_role_ref(b.roleRef)
-	some s in rbac.array_or_empty(b, "subjects")
+	data.palisade.lib.rbac_admin.admin_role_ref(b.roleRef)
+	some s in data.palisade.lib.rbac.array_or_empty(b, "subjects")
 }
 

@@ -3,8 +3,6 @@
 # securityContext.allowPrivilegeEscalation to false. From v1.25 Windows pods are exempt.
 package palisade.pss.allow_privilege_escalation
 
-import data.palisade.lib.pods
-
 metadata := {
 	"id": "PSS-ALLOW-PRIVILEGE-ESCALATION",
 	"title": "Privilege escalation",
@@ -16,11 +14,11 @@ metadata := {
 }
 
 deny contains v if {
-	not pods.windows_exempt
-	some c in pods.containers
-	not pods.security_context(c).allowPrivilegeEscalation == false
+	not data.palisade.lib.pods.windows_exempt
+	some c in data.palisade.lib.pods.containers
+	not data.palisade.lib.pods.security_context(c).allowPrivilegeEscalation == false
 	v := {
 		"msg": sprintf("allowPrivilegeEscalation != false (%s must set securityContext.allowPrivilegeEscalation=false)", [c.who]),
-		"path": pods.security_context_field_path(c, "allowPrivilegeEscalation"),
+		"path": data.palisade.lib.pods.security_context_field_path(c, "allowPrivilegeEscalation"),
 	}
 }

@@ -4,8 +4,6 @@
 # runtime/default, localhost/*, empty). Upstream applies both forms at every version.
 package palisade.pss.apparmor
 
-import data.palisade.lib.pods
-
 metadata := {
 	"id": "PSS-APPARMOR",
 	"title": "AppArmor profile",
@@ -28,34 +26,34 @@ allowed_annotation(value) if startswith(value, "localhost/")
 
 # Every place an appArmorProfile can be set: {"who", "profile", "path"}.
 profiles contains p if {
-	profile := pods.pod_security_context.appArmorProfile
+	profile := data.palisade.lib.pods.pod_security_context.appArmorProfile
 	profile != null
-	p := {"who": "pod", "profile": profile, "path": sprintf("%s/appArmorProfile", [pods.pod_security_context_path])}
+	p := {"who": "pod", "profile": profile, "path": sprintf("%s/appArmorProfile", [data.palisade.lib.pods.pod_security_context_path])}
 }
 
 profiles contains p if {
-	some c in pods.containers
-	profile := pods.security_context(c).appArmorProfile
+	some c in data.palisade.lib.pods.containers
+	profile := data.palisade.lib.pods.security_context(c).appArmorProfile
 	profile != null
 	p := {"who": c.who, "profile": profile, "path": sprintf("%s/securityContext/appArmorProfile", [c.path])}
 }
 
 deny contains v if {
 	some p in profiles
-	ptype := pods.text(p.profile, "type")
+	ptype := data.palisade.lib.pods.text(p.profile, "type")
 	not ptype in allowed_types
 	v := {
 		"msg": sprintf("forbidden AppArmor profile (%s must not set AppArmor profile type to %q)", [p.who, ptype]),
-		"path": pods.field_path(p.profile, "type", p.path),
+		"path": data.palisade.lib.pods.field_path(p.profile, "type", p.path),
 	}
 }
 
 deny contains v if {
-	some key, value in pods.metadata.annotations
+	some key, value in data.palisade.lib.pods.metadata.annotations
 	startswith(key, annotation_prefix)
 	not allowed_annotation(value)
 	v := {
 		"msg": sprintf("forbidden AppArmor profile (annotation %s=%q)", [key, value]),
-		"path": sprintf("%s/annotations/%s", [pods.meta_path, pods.escape(key)]),
+		"path": sprintf("%s/annotations/%s", [data.palisade.lib.pods.meta_path, data.palisade.lib.pods.escape(key)]),
 	}
 }

@@ -4,8 +4,6 @@
 # neither applies to Windows pods.
 package palisade.pss.capabilities_baseline
 
-import data.palisade.lib.pods
-
 metadata := {
 	"id": "PSS-CAPABILITIES-BASELINE",
 	"title": "Capabilities beyond the default set",
@@ -23,13 +21,13 @@ default_set := {
 
 # The restricted check that takes over at the restricted level skips Windows pods.
 overridden if {
-	pods.level == "restricted"
-	pods.windows_exempt
+	data.palisade.lib.pods.level == "restricted"
+	data.palisade.lib.pods.windows_exempt
 }
 
 deny contains v if {
 	not overridden
-	some c in pods.containers
+	some c in data.palisade.lib.pods.containers
 	some i, cap in c.container.securityContext.capabilities.add
 	not cap in default_set
 	v := {

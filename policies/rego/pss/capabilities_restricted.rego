@@ -3,8 +3,6 @@
 # container. From v1.25 Windows pods are exempt.
 package palisade.pss.capabilities_restricted
 
-import data.palisade.lib.pods
-
 metadata := {
 	"id": "PSS-CAPABILITIES-RESTRICTED",
 	"title": "Capabilities not dropped",
@@ -16,7 +14,7 @@ metadata := {
 }
 
 capabilities(c) := caps if {
-	caps := pods.security_context(c).capabilities
+	caps := data.palisade.lib.pods.security_context(c).capabilities
 	is_object(caps)
 } else := {}
 
@@ -25,11 +23,11 @@ drops_all(c) if "ALL" in object.get(capabilities(c), "drop", [])
 # Pointer to capabilities.drop, or to the nearest parent that exists.
 drop_path(c) := sprintf("%s/securityContext/capabilities/drop", [c.path]) if {
 	object.get(capabilities(c), "drop", null) != null
-} else := pods.security_context_field_path(c, "capabilities")
+} else := data.palisade.lib.pods.security_context_field_path(c, "capabilities")
 
 deny contains v if {
-	not pods.windows_exempt
-	some c in pods.containers
+	not data.palisade.lib.pods.windows_exempt
+	some c in data.palisade.lib.pods.containers
 	not drops_all(c)
 	v := {
 		"msg": sprintf("unrestricted capabilities (%s must set securityContext.capabilities.drop=[\"ALL\"])", [c.who]),
@@ -38,8 +36,8 @@ deny contains v if {
 }
 
 deny contains v if {
-	not pods.windows_exempt
-	some c in pods.containers
+	not data.palisade.lib.pods.windows_exempt
+	some c in data.palisade.lib.pods.containers
 	some i, cap in object.get(capabilities(c), "add", [])
 	cap != "NET_BIND_SERVICE"
 	v := {

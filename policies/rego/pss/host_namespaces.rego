@@ -2,8 +2,6 @@
 # must be disallowed. Checks spec.hostNetwork, spec.hostPID and spec.hostIPC.
 package palisade.pss.host_namespaces
 
-import data.palisade.lib.pods
-
 metadata := {
 	"id": "PSS-HOST-NAMESPACES",
 	"title": "Host namespaces",
@@ -16,9 +14,9 @@ metadata := {
 
 deny contains v if {
 	some field in ["hostNetwork", "hostPID", "hostIPC"]
-	pods.spec[field] == true
+	data.palisade.lib.pods.spec[field] == true
 	v := {
 		"msg": sprintf("host namespaces (%s=true)", [field]),
-		"path": sprintf("%s/%s", [pods.spec_path, field]),
+		"path": sprintf("%s/%s", [data.palisade.lib.pods.spec_path, field]),
 	}
 }

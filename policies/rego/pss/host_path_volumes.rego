@@ -2,8 +2,6 @@
 # Checks spec.volumes[*].hostPath.
 package palisade.pss.host_path_volumes
 
-import data.palisade.lib.pods
-
 metadata := {
 	"id": "PSS-HOST-PATH-VOLUMES",
 	"title": "HostPath volumes",
@@ -15,10 +13,10 @@ metadata := {
 }
 
 deny contains v if {
-	some i, volume in pods.spec.volumes
+	some i, volume in data.palisade.lib.pods.spec.volumes
 	volume.hostPath != null
 	v := {
 		"msg": sprintf("hostPath volumes (volume %q)", [object.get(volume, "name", "")]),
-		"path": sprintf("%s/volumes/%d/hostPath", [pods.spec_path, i]),
+		"path": sprintf("%s/volumes/%d/hostPath", [data.palisade.lib.pods.spec_path, i]),
 	}
 }

@@ -2,8 +2,6 @@
 # Checks ports[*].hostPort of every container, init container and ephemeral container.
 package palisade.pss.host_ports
 
-import data.palisade.lib.pods
-
 metadata := {
 	"id": "PSS-HOST-PORTS",
 	"title": "Host ports",
@@ -15,7 +13,7 @@ metadata := {
 }
 
 deny contains v if {
-	some c in pods.containers
+	some c in data.palisade.lib.pods.containers
 	some i, port in c.container.ports
 	port.hostPort != null
 	port.hostPort != 0

@@ -3,8 +3,6 @@
 # postStart and preStop handlers of every container.
 package palisade.pss.host_probes_and_lifecycle
 
-import data.palisade.lib.pods
-
 metadata := {
 	"id": "PSS-HOST-PROBES-AND-LIFECYCLE",
 	"title": "Host in probes and lifecycle handlers",
@@ -25,7 +23,7 @@ handlers := [
 ]
 
 deny contains v if {
-	some c in pods.containers
+	some c in data.palisade.lib.pods.containers
 	some handler in handlers
 	some action in ["httpGet", "tcpSocket"]
 	host := object.get(c.container, array.concat(handler, [action, "host"]), "")

@@ -3,8 +3,6 @@
 # ephemeral container.
 package palisade.pss.privileged
 
-import data.palisade.lib.pods
-
 metadata := {
 	"id": "PSS-PRIVILEGED",
 	"title": "Privileged containers",
@@ -16,7 +14,7 @@ metadata := {
 }
 
 deny contains v if {
-	some c in pods.containers
+	some c in data.palisade.lib.pods.containers
 	c.container.securityContext.privileged == true
 	v := {
 		"msg": sprintf("privileged (%s must not set securityContext.privileged=true)", [c.who]),

@@ -4,8 +4,6 @@
 # level that relaxation never applies.
 package palisade.pss.proc_mount
 
-import data.palisade.lib.pods
-
 metadata := {
 	"id": "PSS-PROC-MOUNT",
 	"title": "Proc mount type",
@@ -17,14 +15,14 @@ metadata := {
 }
 
 relaxed if {
-	pods.level == "baseline"
-	pods.user_namespace_relaxed
+	data.palisade.lib.pods.level == "baseline"
+	data.palisade.lib.pods.user_namespace_relaxed
 }
 
 deny contains v if {
 	not relaxed
-	some c in pods.containers
-	mount := pods.security_context(c).procMount
+	some c in data.palisade.lib.pods.containers
+	mount := data.palisade.lib.pods.security_context(c).procMount
 	mount != null
 	mount != "Default"
 	v := {

@@ -3,8 +3,6 @@
 # to false. From v1.35 pods with hostUsers: false (a user namespace) are exempt.
 package palisade.pss.run_as_non_root
 
-import data.palisade.lib.pods
-
 metadata := {
 	"id": "PSS-RUN-AS-NON-ROOT",
 	"title": "Running as non-root",
@@ -15,21 +13,21 @@ metadata := {
 	"since": 0,
 }
 
-pod_value := object.get(pods.pod_security_context, "runAsNonRoot", null)
+pod_value := object.get(data.palisade.lib.pods.pod_security_context, "runAsNonRoot", null)
 
 deny contains v if {
-	not pods.user_namespace_relaxed
+	not data.palisade.lib.pods.user_namespace_relaxed
 	pod_value == false
 	v := {
 		"msg": "runAsNonRoot != true (pod must not set securityContext.runAsNonRoot=false)",
-		"path": sprintf("%s/runAsNonRoot", [pods.pod_security_context_path]),
+		"path": sprintf("%s/runAsNonRoot", [data.palisade.lib.pods.pod_security_context_path]),
 	}
 }
 
 deny contains v if {
-	not pods.user_namespace_relaxed
-	some c in pods.containers
-	pods.security_context(c).runAsNonRoot == false
+	not data.palisade.lib.pods.user_namespace_relaxed
+	some c in data.palisade.lib.pods.containers
+	data.palisade.lib.pods.security_context(c).runAsNonRoot == false
 	v := {
 		"msg": sprintf("runAsNonRoot != true (%s must not set securityContext.runAsNonRoot=false)", [c.who]),
 		"path": sprintf("%s/securityContext/runAsNonRoot", [c.path]),
@@ -38,12 +36,12 @@ deny contains v if {
 
 # Neither the pod nor the container says anything: the image decides, and may run as root.
 deny contains v if {
-	not pods.user_namespace_relaxed
+	not data.palisade.lib.pods.user_namespace_relaxed
 	pod_value == null
-	some c in pods.containers
-	object.get(pods.security_context(c), "runAsNonRoot", null) == null
+	some c in data.palisade.lib.pods.containers
+	object.get(data.palisade.lib.pods.security_context(c), "runAsNonRoot", null) == null
 	v := {
 		"msg": sprintf("runAsNonRoot != true (pod or %s must set securityContext.runAsNonRoot=true)", [c.who]),
-		"path": pods.security_context_field_path(c, "runAsNonRoot"),
+		"path": data.palisade.lib.pods.security_context_field_path(c, "runAsNonRoot"),
 	}
 }

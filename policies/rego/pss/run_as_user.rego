@@ -3,8 +3,6 @@
 # (a user namespace) are exempt.
 package palisade.pss.run_as_user
 
-import data.palisade.lib.pods
-
 metadata := {
 	"id": "PSS-RUN-AS-USER",
 	"title": "Running as UID 0",
@@ -16,18 +14,18 @@ metadata := {
 }
 
 deny contains v if {
-	not pods.user_namespace_relaxed
-	pods.pod_security_context.runAsUser == 0
+	not data.palisade.lib.pods.user_namespace_relaxed
+	data.palisade.lib.pods.pod_security_context.runAsUser == 0
 	v := {
 		"msg": "runAsUser=0 (pod must not set runAsUser=0)",
-		"path": sprintf("%s/runAsUser", [pods.pod_security_context_path]),
+		"path": sprintf("%s/runAsUser", [data.palisade.lib.pods.pod_security_context_path]),
 	}
 }
 
 deny contains v if {
-	not pods.user_namespace_relaxed
-	some c in pods.containers
-	pods.security_context(c).runAsUser == 0
+	not data.palisade.lib.pods.user_namespace_relaxed
+	some c in data.palisade.lib.pods.containers
+	data.palisade.lib.pods.security_context(c).runAsUser == 0
 	v := {
 		"msg": sprintf("runAsUser=0 (%s must not set runAsUser=0)", [c.who]),
 		"path": sprintf("%s/securityContext/runAsUser", [c.path]),

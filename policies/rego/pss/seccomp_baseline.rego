@@ -5,8 +5,6 @@
 # PSS-SECCOMP-RESTRICTED takes over from v1.19, and from v1.25 neither applies to Windows pods.
 package palisade.pss.seccomp_baseline
 
-import data.palisade.lib.pods
-
 metadata := {
 	"id": "PSS-SECCOMP-BASELINE",
 	"title": "Seccomp profile",
@@ -30,51 +28,51 @@ allowed_annotation(value) if value == "docker/default"
 allowed_annotation(value) if startswith(value, "localhost/")
 
 overridden if {
-	pods.level == "restricted"
-	pods.windows_exempt
+	data.palisade.lib.pods.level == "restricted"
+	data.palisade.lib.pods.windows_exempt
 }
 
 # Annotations this version checks: the pod one and one per container name.
 checked_annotations contains pod_annotation
 
 checked_annotations contains key if {
-	some c in pods.containers
+	some c in data.palisade.lib.pods.containers
 	key := concat("", [container_annotation_prefix, c.name])
 }
 
 deny contains v if {
-	pods.version < 19
+	data.palisade.lib.pods.version < 19
 	some key in checked_annotations
-	value := pods.metadata.annotations[key]
+	value := data.palisade.lib.pods.metadata.annotations[key]
 	not allowed_annotation(value)
 	v := {
 		"msg": sprintf("seccompProfile (forbidden annotation %s=%q)", [key, value]),
-		"path": sprintf("%s/annotations/%s", [pods.meta_path, pods.escape(key)]),
+		"path": sprintf("%s/annotations/%s", [data.palisade.lib.pods.meta_path, data.palisade.lib.pods.escape(key)]),
 	}
 }
 
 # Every seccompProfile set: {"who", "profile", "path"}.
 profiles contains p if {
-	profile := pods.pod_security_context.seccompProfile
+	profile := data.palisade.lib.pods.pod_security_context.seccompProfile
 	profile != null
-	p := {"who": "pod", "profile": profile, "path": sprintf("%s/seccompProfile", [pods.pod_security_context_path])}
+	p := {"who": "pod", "profile": profile, "path": sprintf("%s/seccompProfile", [data.palisade.lib.pods.pod_security_context_path])}
 }
 
 profiles contains p if {
-	some c in pods.containers
-	profile := pods.security_context(c).seccompProfile
+	some c in data.palisade.lib.pods.containers
+	profile := data.palisade.lib.pods.security_context(c).seccompProfile
 	profile != null
 	p := {"who": c.who, "profile": profile, "path": sprintf("%s/securityContext/seccompProfile", [c.path])}
 }
 
 deny contains v if {
-	pods.version >= 19
+	data.palisade.lib.pods.version >= 19
 	not overridden
 	some p in profiles
-	ptype := pods.text(p.profile, "type")
+	ptype := data.palisade.lib.pods.text(p.profile, "type")
 	not ptype in allowed_types
 	v := {
 		"msg": sprintf("seccompProfile (%s must not set securityContext.seccompProfile.type to %q)", [p.who, ptype]),
-		"path": pods.field_path(p.profile, "type", p.path),
+		"path": data.palisade.lib.pods.field_path(p.profile, "type", p.path),
 	}
 }

@@ -3,8 +3,6 @@
 # Windows pods are exempt.
 package palisade.pss.seccomp_restricted
 
-import data.palisade.lib.pods
-
 metadata := {
 	"id": "PSS-SECCOMP-RESTRICTED",
 	"title": "Seccomp profile required",
@@ -17,40 +15,40 @@ metadata := {
 
 allowed_types := {"RuntimeDefault", "Localhost"}
 
-pod_profile := object.get(pods.pod_security_context, "seccompProfile", null)
+pod_profile := object.get(data.palisade.lib.pods.pod_security_context, "seccompProfile", null)
 
 deny contains v if {
-	not pods.windows_exempt
+	not data.palisade.lib.pods.windows_exempt
 	pod_profile != null
-	ptype := pods.text(pod_profile, "type")
+	ptype := data.palisade.lib.pods.text(pod_profile, "type")
 	not ptype in allowed_types
 	v := {
 		"msg": sprintf("seccompProfile (pod must not set securityContext.seccompProfile.type to %q)", [ptype]),
-		"path": pods.field_path(pod_profile, "type", sprintf("%s/seccompProfile", [pods.pod_security_context_path])),
+		"path": data.palisade.lib.pods.field_path(pod_profile, "type", sprintf("%s/seccompProfile", [data.palisade.lib.pods.pod_security_context_path])),
 	}
 }
 
 deny contains v if {
-	not pods.windows_exempt
-	some c in pods.containers
-	profile := object.get(pods.security_context(c), "seccompProfile", null)
+	not data.palisade.lib.pods.windows_exempt
+	some c in data.palisade.lib.pods.containers
+	profile := object.get(data.palisade.lib.pods.security_context(c), "seccompProfile", null)
 	profile != null
-	ptype := pods.text(profile, "type")
+	ptype := data.palisade.lib.pods.text(profile, "type")
 	not ptype in allowed_types
 	v := {
 		"msg": sprintf("seccompProfile (%s must not set securityContext.seccompProfile.type to %q)", [c.who, ptype]),
-		"path": pods.field_path(profile, "type", sprintf("%s/securityContext/seccompProfile", [c.path])),
+		"path": data.palisade.lib.pods.field_path(profile, "type", sprintf("%s/securityContext/seccompProfile", [c.path])),
 	}
 }
 
 # Neither the pod nor the container sets a profile.
 deny contains v if {
-	not pods.windows_exempt
+	not data.palisade.lib.pods.windows_exempt
 	pod_profile == null
-	some c in pods.containers
-	object.get(pods.security_context(c), "seccompProfile", null) == null
+	some c in data.palisade.lib.pods.containers
+	object.get(data.palisade.lib.pods.security_context(c), "seccompProfile", null) == null
 	v := {
 		"msg": sprintf("seccompProfile (pod or %s must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")", [c.who]),
-		"path": pods.security_context_field_path(c, "seccompProfile"),
+		"path": data.palisade.lib.pods.security_context_field_path(c, "seccompProfile"),
 	}
 }

@@ -3,8 +3,6 @@
 # container_engine_t). Checks seLinuxOptions of the pod and of every container.
 package palisade.pss.selinux
 
-import data.palisade.lib.pods
-
 metadata := {
 	"id": "PSS-SELINUX",
 	"title": "SELinux options",
@@ -15,26 +13,26 @@ metadata := {
 	"since": 0,
 }
 
-allowed_types := {"", "container_t", "container_init_t", "container_kvm_t"} if pods.version < 31
+allowed_types := {"", "container_t", "container_init_t", "container_kvm_t"} if data.palisade.lib.pods.version < 31
 else := {"", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"}
 
 # Every seLinuxOptions object: {"who", "options", "path"}.
 options contains o if {
-	opts := pods.pod_security_context.seLinuxOptions
+	opts := data.palisade.lib.pods.pod_security_context.seLinuxOptions
 	is_object(opts)
-	o := {"who": "pod", "options": opts, "path": sprintf("%s/seLinuxOptions", [pods.pod_security_context_path])}
+	o := {"who": "pod", "options": opts, "path": sprintf("%s/seLinuxOptions", [data.palisade.lib.pods.pod_security_context_path])}
 }
 
 options contains o if {
-	some c in pods.containers
-	opts := pods.security_context(c).seLinuxOptions
+	some c in data.palisade.lib.pods.containers
+	opts := data.palisade.lib.pods.security_context(c).seLinuxOptions
 	is_object(opts)
 	o := {"who": c.who, "options": opts, "path": sprintf("%s/securityContext/seLinuxOptions", [c.path])}
 }
 
 deny contains v if {
 	some o in options
-	ptype := pods.text(o.options, "type")
+	ptype := data.palisade.lib.pods.text(o.options, "type")
 	not ptype in allowed_types
 	v := {
 		"msg": sprintf("seLinuxOptions (%s set forbidden securityContext.seLinuxOptions: type %q)", [o.who, ptype]),
@@ -45,7 +43,7 @@ deny contains v if {
 deny contains v if {
 	some o in options
 	some field in ["user", "role"]
-	pods.text(o.options, field) != ""
+	data.palisade.lib.pods.text(o.options, field) != ""
 	v := {
 		"msg": sprintf("seLinuxOptions (%s set forbidden securityContext.seLinuxOptions: %s may not be set)", [o.who, field]),
 		"path": sprintf("%s/%s", [o.path, field]),

@@ -3,8 +3,6 @@
 # grows at v1.27, v1.29, v1.32 and v1.37).
 package palisade.pss.sysctls
 
-import data.palisade.lib.pods
-
 metadata := {
 	"id": "PSS-SYSCTLS",
 	"title": "Unsafe sysctls",
@@ -33,14 +31,14 @@ allowed_since := {
 	"net.ipv4.tcp_notsent_lowat": 37,
 }
 
-allowed(name) if allowed_since[name] <= pods.version
+allowed(name) if allowed_since[name] <= data.palisade.lib.pods.version
 
 deny contains v if {
-	some i, sysctl in pods.pod_security_context.sysctls
+	some i, sysctl in data.palisade.lib.pods.pod_security_context.sysctls
 	name := object.get(sysctl, "name", "")
 	not allowed(name)
 	v := {
 		"msg": sprintf("forbidden sysctls (%s)", [name]),
-		"path": sprintf("%s/sysctls/%d/name", [pods.pod_security_context_path, i]),
+		"path": sprintf("%s/sysctls/%d/name", [data.palisade.lib.pods.pod_security_context_path, i]),
 	}
 }

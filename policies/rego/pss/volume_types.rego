@@ -3,8 +3,6 @@
 # Checks every entry of spec.volumes.
 package palisade.pss.volume_types
 
-import data.palisade.lib.pods
-
 metadata := {
 	"id": "PSS-VOLUME-TYPES",
 	"title": "Restricted volume types",
@@ -46,7 +44,7 @@ source_of(volume) := found[0] if {
 } else := "unknown"
 
 deny contains v if {
-	some i, volume in pods.spec.volumes
+	some i, volume in data.palisade.lib.pods.spec.volumes
 	not allowed(volume)
 	source := source_of(volume)
 	v := {
@@ -55,5 +53,5 @@ deny contains v if {
 	}
 }
 
-volume_path(i, source) := sprintf("%s/volumes/%d", [pods.spec_path, i]) if source == "unknown"
-else := sprintf("%s/volumes/%d/%s", [pods.spec_path, i, source])
+volume_path(i, source) := sprintf("%s/volumes/%d", [data.palisade.lib.pods.spec_path, i]) if source == "unknown"
+else := sprintf("%s/volumes/%d/%s", [data.palisade.lib.pods.spec_path, i, source])

@@ -3,8 +3,6 @@
 # of the pod and of every container.
 package palisade.pss.windows_host_process
 
-import data.palisade.lib.pods
-
 metadata := {
 	"id": "PSS-WINDOWS-HOST-PROCESS",
 	"title": "Windows HostProcess containers",
@@ -16,16 +14,16 @@ metadata := {
 }
 
 deny contains v if {
-	pods.pod_security_context.windowsOptions.hostProcess == true
+	data.palisade.lib.pods.pod_security_context.windowsOptions.hostProcess == true
 	v := {
 		"msg": "hostProcess (pod must not set securityContext.windowsOptions.hostProcess=true)",
-		"path": sprintf("%s/windowsOptions/hostProcess", [pods.pod_security_context_path]),
+		"path": sprintf("%s/windowsOptions/hostProcess", [data.palisade.lib.pods.pod_security_context_path]),
 	}
 }
 
 deny contains v if {
-	some c in pods.containers
-	pods.security_context(c).windowsOptions.hostProcess == true
+	some c in data.palisade.lib.pods.containers
+	data.palisade.lib.pods.security_context(c).windowsOptions.hostProcess == true
 	v := {
 		"msg": sprintf("hostProcess (%s must not set securityContext.windowsOptions.hostProcess=true)", [c.who]),
 		"path": sprintf("%s/securityContext/windowsOptions/hostProcess", [c.path]),

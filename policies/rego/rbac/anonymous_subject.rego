@@ -6,9 +6,6 @@
 # `rbac_disallow_authenticated` (true: deny system:authenticated bindings instead of warning).
 package palisade.rbac.anonymous_subject
 
-import data.palisade.lib.rbac
-import data.palisade.lib.rbac_admin
-
 metadata := {
 	"id": "RBAC-ANONYMOUS-SUBJECT",
 	"title": "Binding to anonymous or all authenticated users",
@@ -17,7 +14,7 @@ metadata := {
 	"remediation": "Bind the role to the users, groups or service accounts that need it, not to system:anonymous, system:unauthenticated or system:authenticated.",
 }
 
-obj := rbac.obj
+obj := data.palisade.lib.rbac.obj
 
 public_roles := {"system:public-info-viewer", "system:discovery", "system:basic-user"}
 
@@ -39,7 +36,7 @@ grant := sprintf("%s %q", [obj.roleRef.kind, obj.roleRef.name])
 
 deny contains v if {
 	not allowed_role
-	some x in rbac.subjects
+	some x in data.palisade.lib.rbac.subjects
 	x.subject.name in anonymous
 	v := {
 		"msg": sprintf("grants %s to %s: anyone who can reach the API server, without credentials", [grant, x.subject.name]),
@@ -50,7 +47,7 @@ deny contains v if {
 
 deny contains v if {
 	not allowed_role
-	some x in rbac.subjects
+	some x in data.palisade.lib.rbac.subjects
 	x.subject.name == "system:authenticated"
 	blocking_authenticated
 	v := {
@@ -62,7 +59,7 @@ deny contains v if {
 
 warn contains v if {
 	not allowed_role
-	some x in rbac.subjects
+	some x in data.palisade.lib.rbac.subjects
 	x.subject.name == "system:authenticated"
 	not blocking_authenticated
 	v := {
@@ -74,8 +71,8 @@ warn contains v if {
 
 blocking_authenticated if disallow_authenticated
 
-blocking_authenticated if rbac_admin.admin_role_ref(obj.roleRef)
+blocking_authenticated if data.palisade.lib.rbac_admin.admin_role_ref(obj.roleRef)
 
-admin_or(_) := "critical" if rbac_admin.admin_role_ref(obj.roleRef)
+admin_or(_) := "critical" if data.palisade.lib.rbac_admin.admin_role_ref(obj.roleRef)
 
-admin_or(severity) := severity if not rbac_admin.admin_role_ref(obj.roleRef)
+admin_or(severity) := severity if not data.palisade.lib.rbac_admin.admin_role_ref(obj.roleRef)

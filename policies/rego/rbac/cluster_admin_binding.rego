@@ -5,9 +5,6 @@
 # a *Role* named cluster-admin is not the ClusterRole; that is only noted.
 package palisade.rbac.cluster_admin_binding
 
-import data.palisade.lib.rbac
-import data.palisade.lib.rbac_admin
-
 metadata := {
 	"id": "RBAC-CLUSTER-ADMIN-BINDING",
 	"title": "Binding to cluster-admin or system:masters",
@@ -16,13 +13,13 @@ metadata := {
 	"remediation": "Bind a role that grants only what the subjects need; keep cluster-admin for break-glass accounts and never bind roles to system:masters.",
 }
 
-obj := rbac.obj
+obj := data.palisade.lib.rbac.obj
 
-subject_names := rbac.list([sprintf("%s %s", [x.subject.kind, x.subject.name]) | some x in rbac.subjects])
+subject_names := data.palisade.lib.rbac.list([sprintf("%s %s", [x.subject.kind, x.subject.name]) | some x in data.palisade.lib.rbac.subjects])
 
 deny contains v if {
 	obj.kind == "ClusterRoleBinding"
-	rbac_admin.admin_role_ref(obj.roleRef)
+	data.palisade.lib.rbac_admin.admin_role_ref(obj.roleRef)
 	v := {
 		"msg": sprintf("binds ClusterRole %q, which grants everything, cluster-wide to %s", [obj.roleRef.name, subject_names]),
 		"path": "/roleRef/name",
@@ -31,7 +28,7 @@ deny contains v if {
 
 deny contains v if {
 	obj.kind == "RoleBinding"
-	rbac_admin.admin_role_ref(obj.roleRef)
+	data.palisade.lib.rbac_admin.admin_role_ref(obj.roleRef)
 	v := {
 		"msg": sprintf("binds ClusterRole %q in namespace %q to %s: full control of the namespace, its Secrets and RBAC included", [obj.roleRef.name, namespace, subject_names]),
 		"path": "/roleRef/name",
@@ -42,7 +39,7 @@ deny contains v if {
 namespace := object.get(obj, ["metadata", "namespace"], "default")
 
 deny contains v if {
-	some x in rbac.subjects
+	some x in data.palisade.lib.rbac.subjects
 	x.subject.kind == "Group"
 	x.subject.name == "system:masters"
 	v := {
@@ -53,7 +50,7 @@ deny contains v if {
 }
 
 warn contains v if {
-	obj.kind in rbac.binding_kinds
+	obj.kind in data.palisade.lib.rbac.binding_kinds
 	obj.roleRef.kind == "Role"
 	obj.roleRef.name == "cluster-admin"
 	v := {

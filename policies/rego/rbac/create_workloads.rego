@@ -4,8 +4,6 @@
 # no object yet): such a rule grants no create at all, and is only noted as ineffective.
 package palisade.rbac.create_workloads
 
-import data.palisade.lib.rbac
-
 metadata := {
 	"id": "RBAC-CREATE-WORKLOADS",
 	"title": "Create pods or workload controllers",
@@ -25,27 +23,27 @@ workloads := [
 	{"group": "batch", "resource": "cronjobs"},
 ]
 
-created(r) := {w.resource | some w in workloads; rbac.allows(r, w.group, w.resource, "create")}
+created(r) := {w.resource | some w in workloads; data.palisade.lib.rbac.allows(r, w.group, w.resource, "create")}
 
 deny contains v if {
-	some x in rbac.rules
-	not rbac.narrowed(x.rule)
+	some x in data.palisade.lib.rbac.rules
+	not data.palisade.lib.rbac.narrowed(x.rule)
 	kinds := created(x.rule)
 	count(kinds) > 0
 	v := {
-		"msg": sprintf("rule %d can create %s in %s, running any image as any service account there", [x.index, rbac.list(kinds), rbac.scope]),
-		"path": rbac.verb_path(x, {"create"}),
+		"msg": sprintf("rule %d can create %s in %s, running any image as any service account there", [x.index, data.palisade.lib.rbac.list(kinds), data.palisade.lib.rbac.scope]),
+		"path": data.palisade.lib.rbac.verb_path(x, {"create"}),
 	}
 }
 
 warn contains v if {
-	some x in rbac.rules
-	rbac.narrowed(x.rule)
+	some x in data.palisade.lib.rbac.rules
+	data.palisade.lib.rbac.narrowed(x.rule)
 	kinds := created(x.rule)
 	count(kinds) > 0
 	v := {
-		"msg": sprintf("rule %d: resourceNames cannot narrow create (a create request names no object), so it grants no create on %s", [x.index, rbac.list(kinds)]),
-		"path": rbac.names_path(x),
+		"msg": sprintf("rule %d: resourceNames cannot narrow create (a create request names no object), so it grants no create on %s", [x.index, data.palisade.lib.rbac.list(kinds)]),
+		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "info",
 	}
 }

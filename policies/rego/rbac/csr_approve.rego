@@ -5,8 +5,6 @@
 # cluster-scoped, so only a ClusterRole can grant them; they are not in the core group.
 package palisade.rbac.csr_approve
 
-import data.palisade.lib.rbac
-
 metadata := {
 	"id": "RBAC-CSR-APPROVE",
 	"title": "Approve certificate signing requests",
@@ -23,19 +21,19 @@ client_signers := {"kubernetes.io/kube-apiserver-client", "kubernetes.io/*"}
 
 # Rules granting each half of an approval.
 approval_rules contains x if {
-	some x in rbac.rules
-	count(rbac.granted(x.rule, group, "certificatesigningrequests/approval", approval_verbs)) > 0
+	some x in data.palisade.lib.rbac.rules
+	count(data.palisade.lib.rbac.granted(x.rule, group, "certificatesigningrequests/approval", approval_verbs)) > 0
 }
 
 signer_rules contains x if {
-	some x in rbac.rules
-	rbac.allows(x.rule, group, "signers", "approve")
+	some x in data.palisade.lib.rbac.rules
+	data.palisade.lib.rbac.allows(x.rule, group, "signers", "approve")
 }
 
 # True when some signer rule reaches the kube-apiserver-client signer.
 client_signer if {
 	some x in signer_rules
-	not rbac.narrowed(x.rule)
+	not data.palisade.lib.rbac.narrowed(x.rule)
 }
 
 client_signer if {
@@ -57,33 +55,33 @@ both := "together with approve on signers" if count(signer_rules) > 0
 both := "(approve on signers is also needed)" if count(signer_rules) == 0
 
 deny contains v if {
-	rbac.is_cluster_role
+	data.palisade.lib.rbac.is_cluster_role
 	some x in approval_rules
-	verbs := rbac.granted(x.rule, group, "certificatesigningrequests/approval", approval_verbs)
+	verbs := data.palisade.lib.rbac.granted(x.rule, group, "certificatesigningrequests/approval", approval_verbs)
 	v := {
-		"msg": sprintf("rule %d can approve certificate signing requests (%s certificatesigningrequests/approval) %s", [x.index, rbac.list(verbs), both]),
-		"path": rbac.verb_path(x, approval_verbs),
+		"msg": sprintf("rule %d can approve certificate signing requests (%s certificatesigningrequests/approval) %s", [x.index, data.palisade.lib.rbac.list(verbs), both]),
+		"path": data.palisade.lib.rbac.verb_path(x, approval_verbs),
 		"severity": severity,
 	}
 }
 
 deny contains v if {
-	rbac.is_cluster_role
+	data.palisade.lib.rbac.is_cluster_role
 	some x in signer_rules
 	v := {
 		"msg": sprintf("rule %d can approve requests for %s", [x.index, signers(x.rule)]),
-		"path": rbac.verb_path(x, {"approve"}),
+		"path": data.palisade.lib.rbac.verb_path(x, {"approve"}),
 		"severity": severity,
 	}
 }
 
-signers(r) := sprintf("the signers %s", [rbac.list(rbac.names(r))]) if rbac.narrowed(r)
+signers(r) := sprintf("the signers %s", [data.palisade.lib.rbac.list(data.palisade.lib.rbac.names(r))]) if data.palisade.lib.rbac.narrowed(r)
 
-signers(r) := "any signer, kubernetes.io/kube-apiserver-client included" if not rbac.narrowed(r)
+signers(r) := "any signer, kubernetes.io/kube-apiserver-client included" if not data.palisade.lib.rbac.narrowed(r)
 
 # The CSR resources live in certificates.k8s.io; naming them under the core group grants nothing.
 warn contains v if {
-	some x in rbac.rules
+	some x in data.palisade.lib.rbac.rules
 	"" in x.rule.apiGroups
 	not group in x.rule.apiGroups
 	not "*" in x.rule.apiGroups

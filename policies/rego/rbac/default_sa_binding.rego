@@ -4,9 +4,6 @@
 # (every one of a namespace) reaches the default service accounts too.
 package palisade.rbac.default_sa_binding
 
-import data.palisade.lib.rbac
-import data.palisade.lib.rbac_admin
-
 metadata := {
 	"id": "RBAC-DEFAULT-SA-BINDING",
 	"title": "Binding to default service accounts",
@@ -15,7 +12,7 @@ metadata := {
 	"remediation": "Create a dedicated service account for the workload, bind the role to it and set spec.serviceAccountName; leave default without permissions.",
 }
 
-obj := rbac.obj
+obj := data.palisade.lib.rbac.obj
 
 grant := sprintf("%s %q", [obj.roleRef.kind, obj.roleRef.name])
 
@@ -27,12 +24,12 @@ base := "high" if obj.kind == "ClusterRoleBinding"
 
 base := "medium" if obj.kind == "RoleBinding"
 
-severity(_) := "critical" if rbac_admin.admin_role_ref(obj.roleRef)
+severity(_) := "critical" if data.palisade.lib.rbac_admin.admin_role_ref(obj.roleRef)
 
-severity(s) := s if not rbac_admin.admin_role_ref(obj.roleRef)
+severity(s) := s if not data.palisade.lib.rbac_admin.admin_role_ref(obj.roleRef)
 
 deny contains v if {
-	some x in rbac.subjects
+	some x in data.palisade.lib.rbac.subjects
 	x.subject.kind == "ServiceAccount"
 	x.subject.name == "default"
 	ns := object.get(x.subject, "namespace", object.get(obj, ["metadata", "namespace"], ""))
@@ -44,7 +41,7 @@ deny contains v if {
 }
 
 deny contains v if {
-	some x in rbac.subjects
+	some x in data.palisade.lib.rbac.subjects
 	x.subject.kind == "Group"
 	x.subject.name == "system:serviceaccounts"
 	v := {
@@ -55,7 +52,7 @@ deny contains v if {
 }
 
 deny contains v if {
-	some x in rbac.subjects
+	some x in data.palisade.lib.rbac.subjects
 	x.subject.kind == "Group"
 	startswith(x.subject.name, "system:serviceaccounts:")
 	v := {

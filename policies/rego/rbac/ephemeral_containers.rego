@@ -3,8 +3,6 @@
 # A rule narrowed by resourceNames reaches only the named pods.
 package palisade.rbac.ephemeral_containers
 
-import data.palisade.lib.rbac
-
 metadata := {
 	"id": "RBAC-EPHEMERAL-CONTAINERS",
 	"title": "Add ephemeral containers to pods",
@@ -16,20 +14,20 @@ metadata := {
 write_verbs := {"update", "patch"}
 
 deny contains v if {
-	some x in rbac.rules
-	verbs := rbac.granted(x.rule, "", "pods/ephemeralcontainers", write_verbs)
+	some x in data.palisade.lib.rbac.rules
+	verbs := data.palisade.lib.rbac.granted(x.rule, "", "pods/ephemeralcontainers", write_verbs)
 	count(verbs) > 0
 	v := {
-		"msg": sprintf("rule %d can add ephemeral containers (%s pods/ephemeralcontainers) to %s", [x.index, rbac.list(verbs), reach(x.rule)]),
-		"path": rbac.verb_path(x, write_verbs),
+		"msg": sprintf("rule %d can add ephemeral containers (%s pods/ephemeralcontainers) to %s", [x.index, data.palisade.lib.rbac.list(verbs), reach(x.rule)]),
+		"path": data.palisade.lib.rbac.verb_path(x, write_verbs),
 		"severity": severity(x.rule),
 	}
 }
 
-reach(r) := sprintf("the pods named %s", [rbac.list(rbac.names(r))]) if rbac.narrowed(r)
+reach(r) := sprintf("the pods named %s", [data.palisade.lib.rbac.list(data.palisade.lib.rbac.names(r))]) if data.palisade.lib.rbac.narrowed(r)
 
-reach(r) := sprintf("any pod in %s", [rbac.scope]) if not rbac.narrowed(r)
+reach(r) := sprintf("any pod in %s", [data.palisade.lib.rbac.scope]) if not data.palisade.lib.rbac.narrowed(r)
 
-severity(r) := "medium" if rbac.narrowed(r)
+severity(r) := "medium" if data.palisade.lib.rbac.narrowed(r)
 
-severity(r) := "high" if not rbac.narrowed(r)
+severity(r) := "high" if not data.palisade.lib.rbac.narrowed(r)

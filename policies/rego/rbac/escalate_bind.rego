@@ -5,9 +5,6 @@
 # `escalate` on clusterroles in a Role is not (ClusterRoles are cluster-scoped).
 package palisade.rbac.escalate_bind
 
-import data.palisade.lib.rbac
-import data.palisade.lib.rbac_admin
-
 metadata := {
 	"id": "RBAC-ESCALATE-BIND",
 	"title": "RBAC escalate or bind",
@@ -24,15 +21,15 @@ verbs := {"escalate", "bind"}
 pairs(r) := {sprintf("%s %s", [verb, res]) |
 	some verb in verbs
 	some res in ["roles", "clusterroles"]
-	rbac.allows(r, group, res, verb)
+	data.palisade.lib.rbac.allows(r, group, res, verb)
 	effective(verb, res)
 }
 
-effective(_, _) if rbac.is_cluster_role
+effective(_, _) if data.palisade.lib.rbac.is_cluster_role
 
-effective(_, "roles") if rbac.is_role
+effective(_, "roles") if data.palisade.lib.rbac.is_role
 
-effective("bind", "clusterroles") if rbac.is_role
+effective("bind", "clusterroles") if data.palisade.lib.rbac.is_role
 
 reaches_cluster_roles(granted) if {
 	some p in granted
@@ -40,65 +37,65 @@ reaches_cluster_roles(granted) if {
 }
 
 unrestricted_severity(granted) := "critical" if {
-	rbac.is_cluster_role
+	data.palisade.lib.rbac.is_cluster_role
 	reaches_cluster_roles(granted)
 } else := "high"
 
 deny contains v if {
-	some x in rbac.rules
-	not rbac.narrowed(x.rule)
+	some x in data.palisade.lib.rbac.rules
+	not data.palisade.lib.rbac.narrowed(x.rule)
 	granted := pairs(x.rule)
 	count(granted) > 0
 	v := {
-		"msg": sprintf("rule %d grants %s on any role: the subject can grant permissions it does not hold", [x.index, rbac.list(granted)]),
-		"path": rbac.verb_path(x, verbs),
+		"msg": sprintf("rule %d grants %s on any role: the subject can grant permissions it does not hold", [x.index, data.palisade.lib.rbac.list(granted)]),
+		"path": data.palisade.lib.rbac.verb_path(x, verbs),
 		"severity": unrestricted_severity(granted),
 	}
 }
 
 deny contains v if {
-	some x in rbac.rules
-	rbac.narrowed(x.rule)
+	some x in data.palisade.lib.rbac.rules
+	data.palisade.lib.rbac.narrowed(x.rule)
 	granted := pairs(x.rule)
 	count(granted) > 0
 	v := {
-		"msg": sprintf("rule %d grants %s only on the roles named %s", [x.index, rbac.list(granted), rbac.list(rbac.names(x.rule))]),
-		"path": rbac.names_path(x),
+		"msg": sprintf("rule %d grants %s only on the roles named %s", [x.index, data.palisade.lib.rbac.list(granted), data.palisade.lib.rbac.list(data.palisade.lib.rbac.names(x.rule))]),
+		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "low",
 	}
 }
 
 deny contains v if {
-	some x in rbac.rules
-	rbac.narrowed(x.rule)
+	some x in data.palisade.lib.rbac.rules
+	data.palisade.lib.rbac.narrowed(x.rule)
 	granted := pairs(x.rule)
 	reaches_cluster_roles(granted)
 	some k, name in x.rule.resourceNames
-	rbac_admin.admin_cluster_role(name)
+	data.palisade.lib.rbac_admin.admin_cluster_role(name)
 	v := {
-		"msg": sprintf("rule %d grants %s on ClusterRole %q, which grants everything (%s)", [x.index, rbac.list(granted), name, admin_reach]),
-		"path": sprintf("%s/%d", [rbac.names_path(x), k]),
+		"msg": sprintf("rule %d grants %s on ClusterRole %q, which grants everything (%s)", [x.index, data.palisade.lib.rbac.list(granted), name, admin_reach]),
+		"path": sprintf("%s/%d", [data.palisade.lib.rbac.names_path(x), k]),
 		"severity": admin_severity,
 	}
 }
 
 # A Role's bind on a ClusterRole takes effect only in RoleBindings of its own namespace.
-admin_severity := "critical" if rbac.is_cluster_role
+admin_severity := "critical" if data.palisade.lib.rbac.is_cluster_role
 
-admin_severity := "high" if rbac.is_role
+admin_severity := "high" if data.palisade.lib.rbac.is_role
 
-admin_reach := "cluster-wide" if rbac.is_cluster_role
+admin_reach := "cluster-wide" if data.palisade.lib.rbac.is_cluster_role
 
-admin_reach := "in its namespace" if rbac.is_role
+admin_reach := "in its namespace" if data.palisade.lib.rbac.is_role
 
 warn contains v if {
-	rbac.is_role
-	some x in rbac.rules
+	data.palisade.lib.rbac.is_role
+	some x in data.palisade.lib.rbac.rules
 	"clusterroles" in x.rule.resources
-	rbac.allows(x.rule, group, "clusterroles", "escalate")
+	data.palisade.lib.rbac.allows(x.rule, group, "clusterroles", "escalate")
 	v := {
 		"msg": sprintf("rule %d grants escalate on clusterroles in a Role; ClusterRoles are cluster-scoped, so this grants nothing", [x.index]),
-		"path": rbac.verb_path(x, {"escalate"}),
+		"path": data.palisade.lib.rbac.verb_path(x, {"escalate"}),
 		"severity": "info",
 	}
 }

@@ -7,9 +7,6 @@
 # a Role can grant impersonation of the service accounts in its namespace.
 package palisade.rbac.impersonate
 
-import data.palisade.lib.rbac
-import data.palisade.lib.rbac_admin
-
 metadata := {
 	"id": "RBAC-IMPERSONATE",
 	"title": "Impersonation of users, groups or service accounts",
@@ -26,64 +23,64 @@ targets := [
 ]
 
 # Cluster-scoped identities cannot be granted by a Role.
-effective(_) if rbac.is_cluster_role
+effective(_) if data.palisade.lib.rbac.is_cluster_role
 
 effective(t) if t.resource == "serviceaccounts"
 
 # Any service account of the cluster includes kube-system's controllers; of a namespace, its own.
-sa_severity := "critical" if rbac.is_cluster_role
+sa_severity := "critical" if data.palisade.lib.rbac.is_cluster_role
 
-sa_severity := "high" if rbac.is_role
+sa_severity := "high" if data.palisade.lib.rbac.is_role
 
 unrestricted_severity(t) := object.get({"users": "critical", "groups": "critical", "uids": "medium"}, t.resource, sa_severity)
 
 deny contains v if {
-	some x in rbac.rules
-	not rbac.narrowed(x.rule)
+	some x in data.palisade.lib.rbac.rules
+	not data.palisade.lib.rbac.narrowed(x.rule)
 	some t in targets
 	effective(t)
-	rbac.allows(x.rule, t.group, t.resource, "impersonate")
+	data.palisade.lib.rbac.allows(x.rule, t.group, t.resource, "impersonate")
 	v := {
 		"msg": sprintf("rule %d can impersonate %s (%s without resourceNames)", [x.index, t.what, t.resource]),
-		"path": rbac.verb_path(x, {"impersonate"}),
+		"path": data.palisade.lib.rbac.verb_path(x, {"impersonate"}),
 		"severity": unrestricted_severity(t),
 	}
 }
 
 deny contains v if {
-	some x in rbac.rules
-	rbac.narrowed(x.rule)
-	kinds := {t.resource | some t in targets; effective(t); rbac.allows(x.rule, t.group, t.resource, "impersonate")}
+	some x in data.palisade.lib.rbac.rules
+	data.palisade.lib.rbac.narrowed(x.rule)
+	kinds := {t.resource | some t in targets; effective(t); data.palisade.lib.rbac.allows(x.rule, t.group, t.resource, "impersonate")}
 	count(kinds) > 0
 	v := {
-		"msg": sprintf("rule %d can impersonate only the %s named %s", [x.index, rbac.list(kinds), rbac.list(rbac.names(x.rule))]),
-		"path": rbac.names_path(x),
+		"msg": sprintf("rule %d can impersonate only the %s named %s", [x.index, data.palisade.lib.rbac.list(kinds), data.palisade.lib.rbac.list(data.palisade.lib.rbac.names(x.rule))]),
+		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "low",
 	}
 }
 
 # A named identity that holds cluster-admin is as good as impersonating anyone.
 deny contains v if {
-	some x in rbac.rules
-	rbac.narrowed(x.rule)
+	some x in data.palisade.lib.rbac.rules
+	data.palisade.lib.rbac.narrowed(x.rule)
 	some t in targets
 	effective(t)
-	rbac.allows(x.rule, t.group, t.resource, "impersonate")
+	data.palisade.lib.rbac.allows(x.rule, t.group, t.resource, "impersonate")
 	some k, name in x.rule.resourceNames
-	rbac_admin.admin_subject(t.kind, name)
+	data.palisade.lib.rbac_admin.admin_subject(t.kind, name)
 	v := {
 		"msg": sprintf("rule %d can impersonate %s %q, which holds cluster-admin", [x.index, lower(t.kind), name]),
-		"path": sprintf("%s/%d", [rbac.names_path(x), k]),
+		"path": sprintf("%s/%d", [data.palisade.lib.rbac.names_path(x), k]),
 		"severity": "critical",
 	}
 }
 
 # User extras (`userextras/<key>` in authentication.k8s.io) add attributes to an impersonated user.
 deny contains v if {
-	rbac.is_cluster_role
-	some x in rbac.rules
-	rbac.verb_matches(x.rule, "impersonate")
-	rbac.group_matches(x.rule, "authentication.k8s.io")
+	data.palisade.lib.rbac.is_cluster_role
+	some x in data.palisade.lib.rbac.rules
+	data.palisade.lib.rbac.verb_matches(x.rule, "impersonate")
+	data.palisade.lib.rbac.group_matches(x.rule, "authentication.k8s.io")
 	some j, entry in x.rule.resources
 	extras_entry(entry)
 	v := {
@@ -97,25 +94,25 @@ extras_entry(entry) if entry == "*"
 
 extras_entry(entry) if startswith(entry, "userextras/")
 
-extras_scope(r) := sprintf(" with the values %s", [rbac.list(rbac.names(r))]) if rbac.narrowed(r)
+extras_scope(r) := sprintf(" with the values %s", [data.palisade.lib.rbac.list(data.palisade.lib.rbac.names(r))]) if data.palisade.lib.rbac.narrowed(r)
 
-extras_scope(r) := " with any value" if not rbac.narrowed(r)
+extras_scope(r) := " with any value" if not data.palisade.lib.rbac.narrowed(r)
 
-extras_severity(r) := "low" if rbac.narrowed(r)
+extras_severity(r) := "low" if data.palisade.lib.rbac.narrowed(r)
 
-extras_severity(r) := "medium" if not rbac.narrowed(r)
+extras_severity(r) := "medium" if not data.palisade.lib.rbac.narrowed(r)
 
 # A Role cannot grant impersonation of cluster-scoped identities.
 warn contains v if {
-	rbac.is_role
-	some x in rbac.rules
+	data.palisade.lib.rbac.is_role
+	some x in data.palisade.lib.rbac.rules
 	some t in targets
 	t.resource != "serviceaccounts"
 	t.resource in x.rule.resources
-	rbac.allows(x.rule, t.group, t.resource, "impersonate")
+	data.palisade.lib.rbac.allows(x.rule, t.group, t.resource, "impersonate")
 	v := {
 		"msg": sprintf("rule %d grants impersonate on %s in a Role; %s are cluster-scoped, so this grants nothing (only a ClusterRole can)", [x.index, t.resource, t.resource]),
-		"path": rbac.verb_path(x, {"impersonate"}),
+		"path": data.palisade.lib.rbac.verb_path(x, {"impersonate"}),
 		"severity": "info",
 	}
 }

@@ -4,8 +4,6 @@
 # to the named nodes, each of which is still fully exposed.
 package palisade.rbac.nodes_proxy
 
-import data.palisade.lib.rbac
-
 metadata := {
 	"id": "RBAC-NODES-PROXY",
 	"title": "Kubelet access through nodes/proxy",
@@ -20,20 +18,20 @@ proxy_verbs := {"get", "create", "update", "patch", "delete"}
 exec_verbs := {"get", "create"}
 
 deny contains v if {
-	rbac.is_cluster_role
-	some x in rbac.rules
-	verbs := rbac.granted(x.rule, "", "nodes/proxy", proxy_verbs)
+	data.palisade.lib.rbac.is_cluster_role
+	some x in data.palisade.lib.rbac.rules
+	verbs := data.palisade.lib.rbac.granted(x.rule, "", "nodes/proxy", proxy_verbs)
 	count(verbs) > 0
 	v := {
-		"msg": sprintf("rule %d can %s nodes/proxy on %s: the kubelet API, past admission and audit", [x.index, rbac.list(verbs), reach(x.rule)]),
-		"path": rbac.verb_path(x, proxy_verbs),
+		"msg": sprintf("rule %d can %s nodes/proxy on %s: the kubelet API, past admission and audit", [x.index, data.palisade.lib.rbac.list(verbs), reach(x.rule)]),
+		"path": data.palisade.lib.rbac.verb_path(x, proxy_verbs),
 		"severity": severity(verbs),
 	}
 }
 
-reach(r) := sprintf("the nodes named %s", [rbac.list(rbac.names(r))]) if rbac.narrowed(r)
+reach(r) := sprintf("the nodes named %s", [data.palisade.lib.rbac.list(data.palisade.lib.rbac.names(r))]) if data.palisade.lib.rbac.narrowed(r)
 
-reach(r) := "every node" if not rbac.narrowed(r)
+reach(r) := "every node" if not data.palisade.lib.rbac.narrowed(r)
 
 severity(verbs) := "critical" if {
 	some verb in verbs
@@ -41,8 +39,8 @@ severity(verbs) := "critical" if {
 } else := "high"
 
 warn contains v if {
-	rbac.is_role
-	some x in rbac.rules
+	data.palisade.lib.rbac.is_role
+	some x in data.palisade.lib.rbac.rules
 	"nodes/proxy" in x.rule.resources
 	v := {
 		"msg": sprintf("rule %d grants nodes/proxy in a Role; nodes are cluster-scoped, so this grants nothing", [x.index]),

@@ -4,8 +4,6 @@
 # a ClusterRole can grant them. Claims (persistentvolumeclaims) are ordinary and not checked.
 package palisade.rbac.persistent_volumes
 
-import data.palisade.lib.rbac
-
 metadata := {
 	"id": "RBAC-PERSISTENT-VOLUMES",
 	"title": "Write PersistentVolumes",
@@ -19,51 +17,51 @@ modify_verbs := {"update", "patch", "delete", "deletecollection"}
 named_verbs := {"update", "patch", "delete"}
 
 deny contains v if {
-	rbac.is_cluster_role
-	some x in rbac.rules
-	not rbac.narrowed(x.rule)
-	rbac.allows(x.rule, "", "persistentvolumes", "create")
+	data.palisade.lib.rbac.is_cluster_role
+	some x in data.palisade.lib.rbac.rules
+	not data.palisade.lib.rbac.narrowed(x.rule)
+	data.palisade.lib.rbac.allows(x.rule, "", "persistentvolumes", "create")
 	v := {
 		"msg": sprintf("rule %d can create PersistentVolumes, which can expose any host path of a node", [x.index]),
-		"path": rbac.verb_path(x, {"create"}),
+		"path": data.palisade.lib.rbac.verb_path(x, {"create"}),
 	}
 }
 
 deny contains v if {
-	rbac.is_cluster_role
-	some x in rbac.rules
-	not rbac.narrowed(x.rule)
-	verbs := rbac.granted(x.rule, "", "persistentvolumes", modify_verbs)
+	data.palisade.lib.rbac.is_cluster_role
+	some x in data.palisade.lib.rbac.rules
+	not data.palisade.lib.rbac.narrowed(x.rule)
+	verbs := data.palisade.lib.rbac.granted(x.rule, "", "persistentvolumes", modify_verbs)
 	count(verbs) > 0
 	v := {
-		"msg": sprintf("rule %d can %s any PersistentVolume", [x.index, rbac.list(verbs)]),
-		"path": rbac.verb_path(x, modify_verbs),
+		"msg": sprintf("rule %d can %s any PersistentVolume", [x.index, data.palisade.lib.rbac.list(verbs)]),
+		"path": data.palisade.lib.rbac.verb_path(x, modify_verbs),
 		"severity": "medium",
 	}
 }
 
 deny contains v if {
-	rbac.is_cluster_role
-	some x in rbac.rules
-	rbac.narrowed(x.rule)
-	verbs := rbac.granted(x.rule, "", "persistentvolumes", named_verbs)
+	data.palisade.lib.rbac.is_cluster_role
+	some x in data.palisade.lib.rbac.rules
+	data.palisade.lib.rbac.narrowed(x.rule)
+	verbs := data.palisade.lib.rbac.granted(x.rule, "", "persistentvolumes", named_verbs)
 	count(verbs) > 0
 	v := {
-		"msg": sprintf("rule %d can %s only the PersistentVolumes named %s", [x.index, rbac.list(verbs), rbac.list(rbac.names(x.rule))]),
-		"path": rbac.names_path(x),
+		"msg": sprintf("rule %d can %s only the PersistentVolumes named %s", [x.index, data.palisade.lib.rbac.list(verbs), data.palisade.lib.rbac.list(data.palisade.lib.rbac.names(x.rule))]),
+		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "low",
 	}
 }
 
 warn contains v if {
-	rbac.is_cluster_role
-	some x in rbac.rules
-	rbac.narrowed(x.rule)
-	verbs := rbac.granted(x.rule, "", "persistentvolumes", {"create", "deletecollection"})
+	data.palisade.lib.rbac.is_cluster_role
+	some x in data.palisade.lib.rbac.rules
+	data.palisade.lib.rbac.narrowed(x.rule)
+	verbs := data.palisade.lib.rbac.granted(x.rule, "", "persistentvolumes", {"create", "deletecollection"})
 	count(verbs) > 0
 	v := {
-		"msg": sprintf("rule %d: resourceNames cannot narrow %s (the request names no object), so it grants none of it", [x.index, rbac.list(verbs)]),
-		"path": rbac.names_path(x),
+		"msg": sprintf("rule %d: resourceNames cannot narrow %s (the request names no object), so it grants none of it", [x.index, data.palisade.lib.rbac.list(verbs)]),
+		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "info",
 	}
 }

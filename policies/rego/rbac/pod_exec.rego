@@ -5,8 +5,6 @@
 # A rule narrowed by resourceNames reaches only the named pods.
 package palisade.rbac.pod_exec
 
-import data.palisade.lib.rbac
-
 metadata := {
 	"id": "RBAC-POD-EXEC",
 	"title": "Exec, attach or port-forward into pods",
@@ -25,26 +23,26 @@ severities := {
 }
 
 strongest(r, sub) := "create" if {
-	rbac.allows(r, "", sub, "create")
+	data.palisade.lib.rbac.allows(r, "", sub, "create")
 } else := "get" if {
-	rbac.allows(r, "", sub, "get")
+	data.palisade.lib.rbac.allows(r, "", sub, "get")
 }
 
-reach(r) := sprintf("the pods named %s", [rbac.list(rbac.names(r))]) if rbac.narrowed(r)
+reach(r) := sprintf("the pods named %s", [data.palisade.lib.rbac.list(data.palisade.lib.rbac.names(r))]) if data.palisade.lib.rbac.narrowed(r)
 
-reach(r) := sprintf("any pod in %s", [rbac.scope]) if not rbac.narrowed(r)
+reach(r) := sprintf("any pod in %s", [data.palisade.lib.rbac.scope]) if not data.palisade.lib.rbac.narrowed(r)
 
-named(r) := "named" if rbac.narrowed(r)
+named(r) := "named" if data.palisade.lib.rbac.narrowed(r)
 
-named(r) := "all" if not rbac.narrowed(r)
+named(r) := "all" if not data.palisade.lib.rbac.narrowed(r)
 
 deny contains v if {
-	some x in rbac.rules
+	some x in data.palisade.lib.rbac.rules
 	some sub, action in subresources
 	verb := strongest(x.rule, sub)
 	v := {
 		"msg": sprintf("rule %d can %s %s (%s %s)", [x.index, action, reach(x.rule), verb, sub]),
-		"path": rbac.verb_path(x, {verb}),
+		"path": data.palisade.lib.rbac.verb_path(x, {verb}),
 		"severity": severities[sub][verb][named(x.rule)],
 	}
 }

@@ -4,8 +4,6 @@
 # the Secrets, never denied.
 package palisade.rbac.secrets_read
 
-import data.palisade.lib.rbac
-
 metadata := {
 	"id": "RBAC-SECRETS-READ",
 	"title": "Read access to all Secrets",
@@ -17,24 +15,24 @@ metadata := {
 read_verbs := {"get", "list", "watch"}
 
 deny contains v if {
-	some x in rbac.rules
-	not rbac.narrowed(x.rule)
-	verbs := rbac.granted(x.rule, "", "secrets", read_verbs)
+	some x in data.palisade.lib.rbac.rules
+	not data.palisade.lib.rbac.narrowed(x.rule)
+	verbs := data.palisade.lib.rbac.granted(x.rule, "", "secrets", read_verbs)
 	count(verbs) > 0
 	v := {
-		"msg": sprintf("rule %d can %s every Secret in %s", [x.index, rbac.list(verbs), rbac.scope]),
-		"path": rbac.verb_path(x, read_verbs),
+		"msg": sprintf("rule %d can %s every Secret in %s", [x.index, data.palisade.lib.rbac.list(verbs), data.palisade.lib.rbac.scope]),
+		"path": data.palisade.lib.rbac.verb_path(x, read_verbs),
 	}
 }
 
 warn contains v if {
-	some x in rbac.rules
-	rbac.narrowed(x.rule)
-	verbs := rbac.granted(x.rule, "", "secrets", read_verbs)
+	some x in data.palisade.lib.rbac.rules
+	data.palisade.lib.rbac.narrowed(x.rule)
+	verbs := data.palisade.lib.rbac.granted(x.rule, "", "secrets", read_verbs)
 	count(verbs) > 0
 	v := {
-		"msg": sprintf("rule %d can %s only the Secrets named %s", [x.index, rbac.list(verbs), rbac.list(rbac.names(x.rule))]),
-		"path": rbac.names_path(x),
+		"msg": sprintf("rule %d can %s only the Secrets named %s", [x.index, data.palisade.lib.rbac.list(verbs), data.palisade.lib.rbac.list(data.palisade.lib.rbac.names(x.rule))]),
+		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "low",
 	}
 }

@@ -4,9 +4,6 @@
 # only the named service accounts (critical when one is bound to cluster-admin in data.inventory).
 package palisade.rbac.token_request
 
-import data.palisade.lib.rbac
-import data.palisade.lib.rbac_admin
-
 metadata := {
 	"id": "RBAC-TOKEN-REQUEST",
 	"title": "Mint service account tokens",
@@ -16,40 +13,40 @@ metadata := {
 }
 
 deny contains v if {
-	some x in rbac.rules
-	not rbac.narrowed(x.rule)
-	rbac.allows(x.rule, "", "serviceaccounts/token", "create")
+	some x in data.palisade.lib.rbac.rules
+	not data.palisade.lib.rbac.narrowed(x.rule)
+	data.palisade.lib.rbac.allows(x.rule, "", "serviceaccounts/token", "create")
 	v := {
-		"msg": sprintf("rule %d can mint tokens for any service account in %s (create serviceaccounts/token)", [x.index, rbac.scope]),
-		"path": rbac.verb_path(x, {"create"}),
+		"msg": sprintf("rule %d can mint tokens for any service account in %s (create serviceaccounts/token)", [x.index, data.palisade.lib.rbac.scope]),
+		"path": data.palisade.lib.rbac.verb_path(x, {"create"}),
 		"severity": unrestricted_severity,
 	}
 }
 
-unrestricted_severity := "critical" if rbac.is_cluster_role
+unrestricted_severity := "critical" if data.palisade.lib.rbac.is_cluster_role
 
-unrestricted_severity := "high" if rbac.is_role
+unrestricted_severity := "high" if data.palisade.lib.rbac.is_role
 
 deny contains v if {
-	some x in rbac.rules
-	rbac.narrowed(x.rule)
-	rbac.allows(x.rule, "", "serviceaccounts/token", "create")
+	some x in data.palisade.lib.rbac.rules
+	data.palisade.lib.rbac.narrowed(x.rule)
+	data.palisade.lib.rbac.allows(x.rule, "", "serviceaccounts/token", "create")
 	v := {
-		"msg": sprintf("rule %d can mint tokens only for the service accounts named %s", [x.index, rbac.list(rbac.names(x.rule))]),
-		"path": rbac.names_path(x),
+		"msg": sprintf("rule %d can mint tokens only for the service accounts named %s", [x.index, data.palisade.lib.rbac.list(data.palisade.lib.rbac.names(x.rule))]),
+		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "medium",
 	}
 }
 
 deny contains v if {
-	some x in rbac.rules
-	rbac.narrowed(x.rule)
-	rbac.allows(x.rule, "", "serviceaccounts/token", "create")
+	some x in data.palisade.lib.rbac.rules
+	data.palisade.lib.rbac.narrowed(x.rule)
+	data.palisade.lib.rbac.allows(x.rule, "", "serviceaccounts/token", "create")
 	some k, name in x.rule.resourceNames
-	rbac_admin.admin_subject("ServiceAccount", name)
+	data.palisade.lib.rbac_admin.admin_subject("ServiceAccount", name)
 	v := {
 		"msg": sprintf("rule %d can mint tokens for service account %q, which holds cluster-admin", [x.index, name]),
-		"path": sprintf("%s/%d", [rbac.names_path(x), k]),
+		"path": sprintf("%s/%d", [data.palisade.lib.rbac.names_path(x), k]),
 		"severity": "critical",
 	}
 }

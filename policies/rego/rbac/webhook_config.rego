@@ -5,8 +5,6 @@
 # deletecollection cannot be narrowed, so such a rule grants neither.
 package palisade.rbac.webhook_config
 
-import data.palisade.lib.rbac
-
 metadata := {
 	"id": "RBAC-WEBHOOK-CONFIG",
 	"title": "Write admission webhook configurations",
@@ -24,43 +22,43 @@ write_verbs := {"create", "update", "patch", "delete", "deletecollection"}
 named_verbs := {"update", "patch", "delete"}
 
 # What the rule grants among `wanted`, as "verbs resources" text; undefined when nothing.
-pairs(r, wanted) := sprintf("%s %s", [rbac.list(verbs), rbac.list(reached)]) if {
-	reached := {res | some res in resources; count(rbac.granted(r, group, res, wanted)) > 0}
-	verbs := {verb | some res in reached; some verb in rbac.granted(r, group, res, wanted)}
+pairs(r, wanted) := sprintf("%s %s", [data.palisade.lib.rbac.list(verbs), data.palisade.lib.rbac.list(reached)]) if {
+	reached := {res | some res in resources; count(data.palisade.lib.rbac.granted(r, group, res, wanted)) > 0}
+	verbs := {verb | some res in reached; some verb in data.palisade.lib.rbac.granted(r, group, res, wanted)}
 	count(reached) > 0
 }
 
 deny contains v if {
-	rbac.is_cluster_role
-	some x in rbac.rules
-	not rbac.narrowed(x.rule)
+	data.palisade.lib.rbac.is_cluster_role
+	some x in data.palisade.lib.rbac.rules
+	not data.palisade.lib.rbac.narrowed(x.rule)
 	granted := pairs(x.rule, write_verbs)
 	v := {
 		"msg": sprintf("rule %d can %s: it can disable admission control or intercept every object", [x.index, granted]),
-		"path": rbac.verb_path(x, write_verbs),
+		"path": data.palisade.lib.rbac.verb_path(x, write_verbs),
 	}
 }
 
 deny contains v if {
-	rbac.is_cluster_role
-	some x in rbac.rules
-	rbac.narrowed(x.rule)
+	data.palisade.lib.rbac.is_cluster_role
+	some x in data.palisade.lib.rbac.rules
+	data.palisade.lib.rbac.narrowed(x.rule)
 	granted := pairs(x.rule, named_verbs)
 	v := {
-		"msg": sprintf("rule %d can %s only for the configurations named %s", [x.index, granted, rbac.list(rbac.names(x.rule))]),
-		"path": rbac.names_path(x),
+		"msg": sprintf("rule %d can %s only for the configurations named %s", [x.index, granted, data.palisade.lib.rbac.list(data.palisade.lib.rbac.names(x.rule))]),
+		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "low",
 	}
 }
 
 warn contains v if {
-	rbac.is_cluster_role
-	some x in rbac.rules
-	rbac.narrowed(x.rule)
+	data.palisade.lib.rbac.is_cluster_role
+	some x in data.palisade.lib.rbac.rules
+	data.palisade.lib.rbac.narrowed(x.rule)
 	granted := pairs(x.rule, {"create", "deletecollection"})
 	v := {
 		"msg": sprintf("rule %d: resourceNames cannot narrow create or deletecollection (their requests name no object), so it grants neither (%s)", [x.index, granted]),
-		"path": rbac.names_path(x),
+		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "info",
 	}
 }

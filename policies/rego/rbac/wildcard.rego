@@ -4,8 +4,6 @@
 # is not a pattern at all: the API server matches it only against a subresource named `*`.
 package palisade.rbac.wildcard
 
-import data.palisade.lib.rbac
-
 metadata := {
 	"id": "RBAC-WILDCARD",
 	"title": "Wildcard in an RBAC rule",
@@ -23,7 +21,7 @@ what := {
 }
 
 deny contains v if {
-	some x in rbac.rules
+	some x in data.palisade.lib.rbac.rules
 	some field in fields
 	some j, entry in x.rule[field]
 	entry == "*"
@@ -35,7 +33,7 @@ deny contains v if {
 }
 
 deny contains v if {
-	some x in rbac.rules
+	some x in data.palisade.lib.rbac.rules
 	some j, entry in x.rule.resources
 	startswith(entry, "*/")
 	v := {
@@ -47,7 +45,7 @@ deny contains v if {
 
 # An entry with `*` that the API server does not treat as a wildcard: it grants nothing.
 warn contains v if {
-	some x in rbac.rules
+	some x in data.palisade.lib.rbac.rules
 	some field in fields
 	some j, entry in x.rule[field]
 	contains(entry, "*")
@@ -61,8 +59,8 @@ warn contains v if {
 }
 
 severity(r) := "critical" if {
-	rbac.full_wildcard(r)
-	rbac.is_cluster_role
+	data.palisade.lib.rbac.full_wildcard(r)
+	data.palisade.lib.rbac.is_cluster_role
 } else := "high" if {
-	rbac.full_wildcard(r)
+	data.palisade.lib.rbac.full_wildcard(r)
 } else := "medium"

@@ -2,6 +2,7 @@
 //! every policy's entry points are compiled to one RVM program. A package the RVM cannot compile
 //! (it uses `with`, say) is evaluated by the interpreter instead, with the same results.
 
+use crate::batch::{self, Batches};
 use crate::catalog::RuleMeta;
 use crate::{Evaluator, LoadError, Options, PolicySource, builtin_sources};
 use regorus::languages::rego::compiler::Compiler;
@@ -42,6 +43,8 @@ pub(crate) struct Inner {
     pub policies: Vec<Policy>,
     pub compiled: regorus::CompiledPolicy,
     pub program: Option<Arc<Program>>,
+    /// Generated entry points that run many RVM policies in one execution.
+    pub batches: Batches,
     /// Interpreter with every module, for fallback packages (cloned per evaluator).
     pub interpreter: regorus::Engine,
     pub options: Options,
@@ -141,31 +144,43 @@ impl EngineBuilder {
                     detail: e.to_string(),
                 })?;
         }
-        let policies = discover(&mut rego, &sources)?;
+        let mut policies = discover(&mut rego, &sources)?;
         if policies.is_empty() {
             return Err(LoadError::Empty);
         }
         let first: Arc<str> = Arc::from(policies[0].entries[0].path.as_str());
-        let compiled = rego
-            .compile_with_entrypoint(&first)
-            .map_err(|e| LoadError::Compile {
-                file: policies[0].meta.file.clone(),
-                detail: e.to_string(),
-            })?;
-        let (policies, program) = if self.interpreter_only {
-            let mut policies = policies;
+        let first_file = policies[0].meta.file.clone();
+        let compile = |rego: &mut regorus::Engine| {
+            rego.compile_with_entrypoint(&first)
+                .map_err(|e| LoadError::Compile {
+                    file: first_file.clone(),
+                    detail: e.to_string(),
+                })
+        };
+        let mut compiled = compile(&mut rego)?;
+        if self.interpreter_only {
             for p in &mut policies {
                 p.backend = Backend::Interpreter;
             }
-            (policies, None)
         } else {
-            compile_rvm(&compiled, policies)?
-        };
+            choose_backends(&compiled, &mut policies)?;
+        }
+        let mut batches = Batches::plan(&policies);
+        if let Some(module) = batches.module(&policies) {
+            rego.add_policy(format!("{}.rego", batch::PACKAGE), module)
+                .map_err(|e| LoadError::Compile {
+                    file: batch::PACKAGE.into(),
+                    detail: e.to_string(),
+                })?;
+            compiled = compile(&mut rego)?;
+        }
+        let program = compile_program(&compiled, &mut policies, &mut batches)?;
         Ok(Engine {
             inner: Arc::new(Inner {
                 policies,
                 compiled,
                 program,
+                batches,
                 interpreter: rego,
                 options: self.options,
                 max_instructions: self.max_instructions,
@@ -282,12 +297,12 @@ fn package_of(text: &str) -> Option<String> {
     })
 }
 
-/// Compiles every RVM-compatible policy into one program; the rest fall back to the interpreter.
-fn compile_rvm(
+/// Marks every policy the RVM cannot compile (it uses `with`, say) for the interpreter.
+fn choose_backends(
     compiled: &regorus::CompiledPolicy,
-    mut policies: Vec<Policy>,
-) -> Result<(Vec<Policy>, Option<Arc<Program>>), LoadError> {
-    for policy in &mut policies {
+    policies: &mut [Policy],
+) -> Result<(), LoadError> {
+    for policy in policies {
         let eps: Vec<&str> = policy.entries.iter().map(|e| e.path.as_str()).collect();
         if let Err(e) = Compiler::compile_from_policy(compiled, &eps) {
             let detail = e.to_string();
@@ -301,8 +316,17 @@ fn compile_rvm(
             }
         }
     }
+    Ok(())
+}
+
+/// Compiles one program with an entry point per RVM policy entry and one per batch.
+fn compile_program(
+    compiled: &regorus::CompiledPolicy,
+    policies: &mut [Policy],
+    batches: &mut Batches,
+) -> Result<Option<Arc<Program>>, LoadError> {
     let mut eps: Vec<String> = Vec::new();
-    for policy in &mut policies {
+    for policy in policies.iter_mut() {
         if policy.backend != Backend::Rvm {
             continue;
         }
@@ -312,7 +336,11 @@ fn compile_rvm(
         }
     }
     if eps.is_empty() {
-        return Ok((policies, None));
+        return Ok(None);
+    }
+    for group in &mut batches.groups {
+        group.rvm_index = eps.len();
+        eps.push(group.path.clone());
     }
     let refs: Vec<&str> = eps.iter().map(String::as_str).collect();
     let program =
@@ -320,7 +348,7 @@ fn compile_rvm(
             file: "policies".into(),
             detail: e.to_string(),
         })?;
-    Ok((policies, Some(program)))
+    Ok(Some(program))
 }
 
 impl Engine {

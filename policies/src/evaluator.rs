@@ -80,40 +80,59 @@ impl Evaluator {
         }
         let value = regorus::Value::from(full);
         let engine = self.engine.clone();
+        let inner = &engine.inner;
         let mut decision = Decision::default();
-        let mut vm_ready = false;
+        if let Some(group) = inner.batches.group(&kind, options.pss_level) {
+            let vm = self.vm()?;
+            vm.set_input(value.clone());
+            match vm.execute_entry_point_by_index(group.rvm_index) {
+                Ok(result) => {
+                    for (p, e, key) in &group.members {
+                        let policy = &inner.policies[*p];
+                        if selected(policy, &kind, options) {
+                            // `[value]`, or `[]` when the rule is undefined.
+                            let value = &result[key][0];
+                            collect(policy, &policy.entries[*e], value, &mut decision)?;
+                        }
+                    }
+                }
+                // Run the members one by one, so an error names its rule.
+                Err(_) => {
+                    for (p, e, _) in &group.members {
+                        let policy = &inner.policies[*p];
+                        if !selected(policy, &kind, options) {
+                            continue;
+                        }
+                        let entry = &policy.entries[*e];
+                        let index = entry.rvm_index.unwrap_or_default();
+                        let result = vm.execute_entry_point_by_index(index).map_err(|e| {
+                            EvalError::Rego {
+                                rule: policy.meta.id.clone(),
+                                detail: e.to_string(),
+                            }
+                        })?;
+                        collect(policy, entry, &result, &mut decision)?;
+                    }
+                }
+            }
+        }
         let mut interp_ready = false;
-        for policy in &engine.inner.policies {
-            if !selected(policy, &kind, options) {
+        for policy in &inner.policies {
+            if policy.backend != Backend::Interpreter || !selected(policy, &kind, options) {
                 continue;
             }
             for entry in &policy.entries {
-                let result = match policy.backend {
-                    Backend::Rvm => {
-                        let vm = self.vm()?;
-                        if !vm_ready {
-                            vm.set_input(value.clone());
-                            vm_ready = true;
-                        }
-                        let index = entry.rvm_index.unwrap_or_default();
-                        vm.execute_entry_point_by_index(index)
-                            .map_err(|e| e.to_string())
-                    }
-                    Backend::Interpreter => {
-                        let interp = self.interpreter();
-                        if !interp_ready {
-                            interp.set_input(value.clone());
-                            interp_ready = true;
-                        }
-                        interp
-                            .eval_rule(entry.path.clone())
-                            .map_err(|e| e.to_string())
-                    }
+                let interp = self.interpreter();
+                if !interp_ready {
+                    interp.set_input(value.clone());
+                    interp_ready = true;
                 }
-                .map_err(|detail| EvalError::Rego {
-                    rule: policy.meta.id.clone(),
-                    detail,
-                })?;
+                let result = interp
+                    .eval_rule(entry.path.clone())
+                    .map_err(|e| EvalError::Rego {
+                        rule: policy.meta.id.clone(),
+                        detail: e.to_string(),
+                    })?;
                 collect(policy, entry, &result, &mut decision)?;
             }
         }

@@ -5,6 +5,7 @@
 //! regorus's bytecode VM; a module the VM cannot compile falls back to the interpreter with the same
 //! results. The input is Gatekeeper-shaped and built by [`input::review`], shared by every door.
 
+mod batch;
 mod bundle;
 mod catalog;
 mod engine;

@@ -302,6 +302,14 @@ fn choose_backends(
     compiled: &regorus::CompiledPolicy,
     policies: &mut [Policy],
 ) -> Result<(), LoadError> {
+    // Usually every policy compiles: one compilation says so.
+    let all: Vec<&str> = policies
+        .iter()
+        .flat_map(|p| p.entries.iter().map(|e| e.path.as_str()))
+        .collect();
+    if Compiler::compile_from_policy(compiled, &all).is_ok() {
+        return Ok(());
+    }
     for policy in policies {
         let eps: Vec<&str> = policy.entries.iter().map(|e| e.path.as_str()).collect();
         if let Err(e) = Compiler::compile_from_policy(compiled, &eps) {

@@ -27,7 +27,7 @@ created(r) := {w.resource | some w in workloads; data.palisade.lib.rbac.allows(r
 
 deny contains v if {
 	some x in data.palisade.lib.rbac.rules
-	not data.palisade.lib.rbac.narrowed(x.rule)
+	not x.rule.narrowed
 	kinds := created(x.rule)
 	count(kinds) > 0
 	v := {
@@ -38,7 +38,7 @@ deny contains v if {
 
 warn contains v if {
 	some x in data.palisade.lib.rbac.rules
-	data.palisade.lib.rbac.narrowed(x.rule)
+	x.rule.narrowed
 	kinds := created(x.rule)
 	count(kinds) > 0
 	v := {

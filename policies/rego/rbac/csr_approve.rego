@@ -33,7 +33,7 @@ signer_rules contains x if {
 # True when some signer rule reaches the kube-apiserver-client signer.
 client_signer if {
 	some x in signer_rules
-	not data.palisade.lib.rbac.narrowed(x.rule)
+	not x.rule.narrowed
 }
 
 client_signer if {
@@ -75,9 +75,9 @@ deny contains v if {
 	}
 }
 
-signers(r) := sprintf("the signers %s", [data.palisade.lib.rbac.list(data.palisade.lib.rbac.names(r))]) if data.palisade.lib.rbac.narrowed(r)
+signers(r) := sprintf("the signers %s", [data.palisade.lib.rbac.list(r.resourceNames)]) if r.narrowed
 
-signers(r) := "any signer, kubernetes.io/kube-apiserver-client included" if not data.palisade.lib.rbac.narrowed(r)
+signers(r) := "any signer, kubernetes.io/kube-apiserver-client included" if not r.narrowed
 
 # The CSR resources live in certificates.k8s.io; naming them under the core group grants nothing.
 warn contains v if {

@@ -24,10 +24,10 @@ deny contains v if {
 	}
 }
 
-reach(r) := sprintf("the pods named %s", [data.palisade.lib.rbac.list(data.palisade.lib.rbac.names(r))]) if data.palisade.lib.rbac.narrowed(r)
+reach(r) := sprintf("the pods named %s", [data.palisade.lib.rbac.list(r.resourceNames)]) if r.narrowed
 
-reach(r) := sprintf("any pod in %s", [data.palisade.lib.rbac.scope]) if not data.palisade.lib.rbac.narrowed(r)
+reach(r) := sprintf("any pod in %s", [data.palisade.lib.rbac.scope]) if not r.narrowed
 
-severity(r) := "medium" if data.palisade.lib.rbac.narrowed(r)
+severity(r) := "medium" if r.narrowed
 
-severity(r) := "high" if not data.palisade.lib.rbac.narrowed(r)
+severity(r) := "high" if not r.narrowed

@@ -43,7 +43,7 @@ unrestricted_severity(granted) := "critical" if {
 
 deny contains v if {
 	some x in data.palisade.lib.rbac.rules
-	not data.palisade.lib.rbac.narrowed(x.rule)
+	not x.rule.narrowed
 	granted := pairs(x.rule)
 	count(granted) > 0
 	v := {
@@ -55,11 +55,11 @@ deny contains v if {
 
 deny contains v if {
 	some x in data.palisade.lib.rbac.rules
-	data.palisade.lib.rbac.narrowed(x.rule)
+	x.rule.narrowed
 	granted := pairs(x.rule)
 	count(granted) > 0
 	v := {
-		"msg": sprintf("rule %d grants %s only on the roles named %s", [x.index, data.palisade.lib.rbac.list(granted), data.palisade.lib.rbac.list(data.palisade.lib.rbac.names(x.rule))]),
+		"msg": sprintf("rule %d grants %s only on the roles named %s", [x.index, data.palisade.lib.rbac.list(granted), data.palisade.lib.rbac.list(x.rule.resourceNames)]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "low",
 	}
@@ -67,7 +67,7 @@ deny contains v if {
 
 deny contains v if {
 	some x in data.palisade.lib.rbac.rules
-	data.palisade.lib.rbac.narrowed(x.rule)
+	x.rule.narrowed
 	granted := pairs(x.rule)
 	reaches_cluster_roles(granted)
 	some k, name in x.rule.resourceNames

@@ -36,7 +36,7 @@ unrestricted_severity(t) := object.get({"users": "critical", "groups": "critical
 
 deny contains v if {
 	some x in data.palisade.lib.rbac.rules
-	not data.palisade.lib.rbac.narrowed(x.rule)
+	not x.rule.narrowed
 	some t in targets
 	effective(t)
 	data.palisade.lib.rbac.allows(x.rule, t.group, t.resource, "impersonate")
@@ -49,11 +49,11 @@ deny contains v if {
 
 deny contains v if {
 	some x in data.palisade.lib.rbac.rules
-	data.palisade.lib.rbac.narrowed(x.rule)
+	x.rule.narrowed
 	kinds := {t.resource | some t in targets; effective(t); data.palisade.lib.rbac.allows(x.rule, t.group, t.resource, "impersonate")}
 	count(kinds) > 0
 	v := {
-		"msg": sprintf("rule %d can impersonate only the %s named %s", [x.index, data.palisade.lib.rbac.list(kinds), data.palisade.lib.rbac.list(data.palisade.lib.rbac.names(x.rule))]),
+		"msg": sprintf("rule %d can impersonate only the %s named %s", [x.index, data.palisade.lib.rbac.list(kinds), data.palisade.lib.rbac.list(x.rule.resourceNames)]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "low",
 	}
@@ -62,7 +62,7 @@ deny contains v if {
 # A named identity that holds cluster-admin is as good as impersonating anyone.
 deny contains v if {
 	some x in data.palisade.lib.rbac.rules
-	data.palisade.lib.rbac.narrowed(x.rule)
+	x.rule.narrowed
 	some t in targets
 	effective(t)
 	data.palisade.lib.rbac.allows(x.rule, t.group, t.resource, "impersonate")
@@ -94,13 +94,13 @@ extras_entry(entry) if entry == "*"
 
 extras_entry(entry) if startswith(entry, "userextras/")
 
-extras_scope(r) := sprintf(" with the values %s", [data.palisade.lib.rbac.list(data.palisade.lib.rbac.names(r))]) if data.palisade.lib.rbac.narrowed(r)
+extras_scope(r) := sprintf(" with the values %s", [data.palisade.lib.rbac.list(r.resourceNames)]) if r.narrowed
 
-extras_scope(r) := " with any value" if not data.palisade.lib.rbac.narrowed(r)
+extras_scope(r) := " with any value" if not r.narrowed
 
-extras_severity(r) := "low" if data.palisade.lib.rbac.narrowed(r)
+extras_severity(r) := "low" if r.narrowed
 
-extras_severity(r) := "medium" if not data.palisade.lib.rbac.narrowed(r)
+extras_severity(r) := "medium" if not r.narrowed
 
 # A Role cannot grant impersonation of cluster-scoped identities.
 warn contains v if {

@@ -29,9 +29,9 @@ deny contains v if {
 	}
 }
 
-reach(r) := sprintf("the nodes named %s", [data.palisade.lib.rbac.list(data.palisade.lib.rbac.names(r))]) if data.palisade.lib.rbac.narrowed(r)
+reach(r) := sprintf("the nodes named %s", [data.palisade.lib.rbac.list(r.resourceNames)]) if r.narrowed
 
-reach(r) := "every node" if not data.palisade.lib.rbac.narrowed(r)
+reach(r) := "every node" if not r.narrowed
 
 severity(verbs) := "critical" if {
 	some verb in verbs

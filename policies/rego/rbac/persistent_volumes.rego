@@ -19,7 +19,7 @@ named_verbs := {"update", "patch", "delete"}
 deny contains v if {
 	data.palisade.lib.rbac.is_cluster_role
 	some x in data.palisade.lib.rbac.rules
-	not data.palisade.lib.rbac.narrowed(x.rule)
+	not x.rule.narrowed
 	data.palisade.lib.rbac.allows(x.rule, "", "persistentvolumes", "create")
 	v := {
 		"msg": sprintf("rule %d can create PersistentVolumes, which can expose any host path of a node", [x.index]),
@@ -30,7 +30,7 @@ deny contains v if {
 deny contains v if {
 	data.palisade.lib.rbac.is_cluster_role
 	some x in data.palisade.lib.rbac.rules
-	not data.palisade.lib.rbac.narrowed(x.rule)
+	not x.rule.narrowed
 	verbs := data.palisade.lib.rbac.granted(x.rule, "", "persistentvolumes", modify_verbs)
 	count(verbs) > 0
 	v := {
@@ -43,11 +43,11 @@ deny contains v if {
 deny contains v if {
 	data.palisade.lib.rbac.is_cluster_role
 	some x in data.palisade.lib.rbac.rules
-	data.palisade.lib.rbac.narrowed(x.rule)
+	x.rule.narrowed
 	verbs := data.palisade.lib.rbac.granted(x.rule, "", "persistentvolumes", named_verbs)
 	count(verbs) > 0
 	v := {
-		"msg": sprintf("rule %d can %s only the PersistentVolumes named %s", [x.index, data.palisade.lib.rbac.list(verbs), data.palisade.lib.rbac.list(data.palisade.lib.rbac.names(x.rule))]),
+		"msg": sprintf("rule %d can %s only the PersistentVolumes named %s", [x.index, data.palisade.lib.rbac.list(verbs), data.palisade.lib.rbac.list(x.rule.resourceNames)]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "low",
 	}
@@ -56,7 +56,7 @@ deny contains v if {
 warn contains v if {
 	data.palisade.lib.rbac.is_cluster_role
 	some x in data.palisade.lib.rbac.rules
-	data.palisade.lib.rbac.narrowed(x.rule)
+	x.rule.narrowed
 	verbs := data.palisade.lib.rbac.granted(x.rule, "", "persistentvolumes", {"create", "deletecollection"})
 	count(verbs) > 0
 	v := {

@@ -28,13 +28,13 @@ strongest(r, sub) := "create" if {
 	data.palisade.lib.rbac.allows(r, "", sub, "get")
 }
 
-reach(r) := sprintf("the pods named %s", [data.palisade.lib.rbac.list(data.palisade.lib.rbac.names(r))]) if data.palisade.lib.rbac.narrowed(r)
+reach(r) := sprintf("the pods named %s", [data.palisade.lib.rbac.list(r.resourceNames)]) if r.narrowed
 
-reach(r) := sprintf("any pod in %s", [data.palisade.lib.rbac.scope]) if not data.palisade.lib.rbac.narrowed(r)
+reach(r) := sprintf("any pod in %s", [data.palisade.lib.rbac.scope]) if not r.narrowed
 
-named(r) := "named" if data.palisade.lib.rbac.narrowed(r)
+named(r) := "named" if r.narrowed
 
-named(r) := "all" if not data.palisade.lib.rbac.narrowed(r)
+named(r) := "all" if not r.narrowed
 
 deny contains v if {
 	some x in data.palisade.lib.rbac.rules

@@ -16,7 +16,7 @@ read_verbs := {"get", "list", "watch"}
 
 deny contains v if {
 	some x in data.palisade.lib.rbac.rules
-	not data.palisade.lib.rbac.narrowed(x.rule)
+	not x.rule.narrowed
 	verbs := data.palisade.lib.rbac.granted(x.rule, "", "secrets", read_verbs)
 	count(verbs) > 0
 	v := {
@@ -27,11 +27,11 @@ deny contains v if {
 
 warn contains v if {
 	some x in data.palisade.lib.rbac.rules
-	data.palisade.lib.rbac.narrowed(x.rule)
+	x.rule.narrowed
 	verbs := data.palisade.lib.rbac.granted(x.rule, "", "secrets", read_verbs)
 	count(verbs) > 0
 	v := {
-		"msg": sprintf("rule %d can %s only the Secrets named %s", [x.index, data.palisade.lib.rbac.list(verbs), data.palisade.lib.rbac.list(data.palisade.lib.rbac.names(x.rule))]),
+		"msg": sprintf("rule %d can %s only the Secrets named %s", [x.index, data.palisade.lib.rbac.list(verbs), data.palisade.lib.rbac.list(x.rule.resourceNames)]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "low",
 	}

@@ -14,7 +14,7 @@ metadata := {
 
 deny contains v if {
 	some x in data.palisade.lib.rbac.rules
-	not data.palisade.lib.rbac.narrowed(x.rule)
+	not x.rule.narrowed
 	data.palisade.lib.rbac.allows(x.rule, "", "serviceaccounts/token", "create")
 	v := {
 		"msg": sprintf("rule %d can mint tokens for any service account in %s (create serviceaccounts/token)", [x.index, data.palisade.lib.rbac.scope]),
@@ -29,10 +29,10 @@ unrestricted_severity := "high" if data.palisade.lib.rbac.is_role
 
 deny contains v if {
 	some x in data.palisade.lib.rbac.rules
-	data.palisade.lib.rbac.narrowed(x.rule)
+	x.rule.narrowed
 	data.palisade.lib.rbac.allows(x.rule, "", "serviceaccounts/token", "create")
 	v := {
-		"msg": sprintf("rule %d can mint tokens only for the service accounts named %s", [x.index, data.palisade.lib.rbac.list(data.palisade.lib.rbac.names(x.rule))]),
+		"msg": sprintf("rule %d can mint tokens only for the service accounts named %s", [x.index, data.palisade.lib.rbac.list(x.rule.resourceNames)]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "medium",
 	}
@@ -40,7 +40,7 @@ deny contains v if {
 
 deny contains v if {
 	some x in data.palisade.lib.rbac.rules
-	data.palisade.lib.rbac.narrowed(x.rule)
+	x.rule.narrowed
 	data.palisade.lib.rbac.allows(x.rule, "", "serviceaccounts/token", "create")
 	some k, name in x.rule.resourceNames
 	data.palisade.lib.rbac_admin.admin_subject("ServiceAccount", name)

@@ -31,7 +31,7 @@ pairs(r, wanted) := sprintf("%s %s", [data.palisade.lib.rbac.list(verbs), data.p
 deny contains v if {
 	data.palisade.lib.rbac.is_cluster_role
 	some x in data.palisade.lib.rbac.rules
-	not data.palisade.lib.rbac.narrowed(x.rule)
+	not x.rule.narrowed
 	granted := pairs(x.rule, write_verbs)
 	v := {
 		"msg": sprintf("rule %d can %s: it can disable admission control or intercept every object", [x.index, granted]),
@@ -42,10 +42,10 @@ deny contains v if {
 deny contains v if {
 	data.palisade.lib.rbac.is_cluster_role
 	some x in data.palisade.lib.rbac.rules
-	data.palisade.lib.rbac.narrowed(x.rule)
+	x.rule.narrowed
 	granted := pairs(x.rule, named_verbs)
 	v := {
-		"msg": sprintf("rule %d can %s only for the configurations named %s", [x.index, granted, data.palisade.lib.rbac.list(data.palisade.lib.rbac.names(x.rule))]),
+		"msg": sprintf("rule %d can %s only for the configurations named %s", [x.index, granted, data.palisade.lib.rbac.list(x.rule.resourceNames)]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "low",
 	}
@@ -54,7 +54,7 @@ deny contains v if {
 warn contains v if {
 	data.palisade.lib.rbac.is_cluster_role
 	some x in data.palisade.lib.rbac.rules
-	data.palisade.lib.rbac.narrowed(x.rule)
+	x.rule.narrowed
 	granted := pairs(x.rule, {"create", "deletecollection"})
 	v := {
 		"msg": sprintf("rule %d: resourceNames cannot narrow create or deletecollection (their requests name no object), so it grants neither (%s)", [x.index, granted]),

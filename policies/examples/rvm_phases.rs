@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 #[path = "../benches/fixtures/objects.rs"]
 mod objects;
 
-const ITERATIONS: usize = 20_000;
+const ITERATIONS: usize = 5_000;
 
 fn main() {
     let sources: Vec<_> = builtin_sources()

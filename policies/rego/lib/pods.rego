@@ -47,22 +47,32 @@ container_label := {
 	"ephemeralContainers": "ephemeral container",
 }
 
-# Every container of every kind: {"container", "field", "label", "name", "who", "index", "path"}
-# ("who" names it in messages: `container "app"`, `init container "setup"`).
-containers contains c if {
+# Every container of every kind: {"container", "sc", "field", "label", "name", "who", "index",
+# "path"} ("sc" is its securityContext, {} when absent or null; "who" names it in messages:
+# `container "app"`, `init container "setup"`). An array: a set of objects is kept sorted by
+# comparing them whole.
+containers := [c |
 	some field in ["containers", "initContainers", "ephemeralContainers"]
 	some i, container in spec[field]
 	name := object.get(container, "name", "")
+	label := container_label[field]
 	c := {
 		"container": container,
+		"sc": object_or_empty(container, "securityContext"),
 		"field": field,
-		"label": container_label[field],
+		"label": label,
 		"name": name,
-		"who": sprintf("%s %q", [container_label[field], name]),
+		"who": sprintf("%s %q", [label, name]),
 		"index": i,
 		"path": sprintf("%s/%s/%d", [spec_path, field, i]),
 	}
-}
+]
+
+# `o[key]` when it is an object, else {}.
+object_or_empty(o, key) := v if {
+	v := o[key]
+	is_object(v)
+} else := {}
 
 # The pod-level securityContext ({} when absent or null) and the pointer to it.
 pod_security_context := sc if {
@@ -73,10 +83,7 @@ pod_security_context := sc if {
 pod_security_context_path := sprintf("%s/securityContext", [spec_path])
 
 # A container's securityContext ({} when absent or null).
-security_context(c) := sc if {
-	sc := object.get(c.container, "securityContext", {})
-	is_object(sc)
-} else := {}
+security_context(c) := c.sc
 
 # Pointer to a container's securityContext field `name`, or to the nearest parent that exists
 # (the securityContext, else the container) when the field is not set.

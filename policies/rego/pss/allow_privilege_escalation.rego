@@ -16,7 +16,7 @@ metadata := {
 deny contains v if {
 	not data.palisade.lib.pods.windows_exempt
 	some c in data.palisade.lib.pods.containers
-	not data.palisade.lib.pods.security_context(c).allowPrivilegeEscalation == false
+	not c.sc.allowPrivilegeEscalation == false
 	v := {
 		"msg": sprintf("allowPrivilegeEscalation != false (%s must set securityContext.allowPrivilegeEscalation=false)", [c.who]),
 		"path": data.palisade.lib.pods.security_context_field_path(c, "allowPrivilegeEscalation"),

@@ -33,7 +33,7 @@ profiles contains p if {
 
 profiles contains p if {
 	some c in data.palisade.lib.pods.containers
-	profile := data.palisade.lib.pods.security_context(c).appArmorProfile
+	profile := c.sc.appArmorProfile
 	profile != null
 	p := {"who": c.who, "profile": profile, "path": sprintf("%s/securityContext/appArmorProfile", [c.path])}
 }

@@ -13,32 +13,27 @@ metadata := {
 	"since": 22,
 }
 
-capabilities(c) := caps if {
-	caps := data.palisade.lib.pods.security_context(c).capabilities
-	is_object(caps)
-} else := {}
-
-drops_all(c) if "ALL" in object.get(capabilities(c), "drop", [])
-
 # Pointer to capabilities.drop, or to the nearest parent that exists.
-drop_path(c) := sprintf("%s/securityContext/capabilities/drop", [c.path]) if {
-	object.get(capabilities(c), "drop", null) != null
+drop_path(c, caps) := sprintf("%s/securityContext/capabilities/drop", [c.path]) if {
+	object.get(caps, "drop", null) != null
 } else := data.palisade.lib.pods.security_context_field_path(c, "capabilities")
 
 deny contains v if {
 	not data.palisade.lib.pods.windows_exempt
 	some c in data.palisade.lib.pods.containers
-	not drops_all(c)
+	caps := data.palisade.lib.pods.object_or_empty(c.sc, "capabilities")
+	not "ALL" in object.get(caps, "drop", [])
 	v := {
 		"msg": sprintf("unrestricted capabilities (%s must set securityContext.capabilities.drop=[\"ALL\"])", [c.who]),
-		"path": drop_path(c),
+		"path": drop_path(c, caps),
 	}
 }
 
 deny contains v if {
 	not data.palisade.lib.pods.windows_exempt
 	some c in data.palisade.lib.pods.containers
-	some i, cap in object.get(capabilities(c), "add", [])
+	caps := data.palisade.lib.pods.object_or_empty(c.sc, "capabilities")
+	some i, cap in object.get(caps, "add", [])
 	cap != "NET_BIND_SERVICE"
 	v := {
 		"msg": sprintf("unrestricted capabilities (%s must not include %q in securityContext.capabilities.add)", [c.who, cap]),

@@ -25,8 +25,10 @@ handlers := [
 deny contains v if {
 	some c in data.palisade.lib.pods.containers
 	some handler in handlers
+	h := object.get(c.container, handler, null)
+	is_object(h)
 	some action in ["httpGet", "tcpSocket"]
-	host := object.get(c.container, array.concat(handler, [action, "host"]), "")
+	host := object.get(h, [action, "host"], "")
 	is_string(host)
 	host != ""
 	where := concat("/", handler)

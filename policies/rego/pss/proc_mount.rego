@@ -22,7 +22,7 @@ relaxed if {
 deny contains v if {
 	not relaxed
 	some c in data.palisade.lib.pods.containers
-	mount := data.palisade.lib.pods.security_context(c).procMount
+	mount := c.sc.procMount
 	mount != null
 	mount != "Default"
 	v := {

@@ -27,7 +27,7 @@ deny contains v if {
 deny contains v if {
 	not data.palisade.lib.pods.user_namespace_relaxed
 	some c in data.palisade.lib.pods.containers
-	data.palisade.lib.pods.security_context(c).runAsNonRoot == false
+	c.sc.runAsNonRoot == false
 	v := {
 		"msg": sprintf("runAsNonRoot != true (%s must not set securityContext.runAsNonRoot=false)", [c.who]),
 		"path": sprintf("%s/securityContext/runAsNonRoot", [c.path]),
@@ -39,7 +39,7 @@ deny contains v if {
 	not data.palisade.lib.pods.user_namespace_relaxed
 	pod_value == null
 	some c in data.palisade.lib.pods.containers
-	object.get(data.palisade.lib.pods.security_context(c), "runAsNonRoot", null) == null
+	object.get(c.sc, "runAsNonRoot", null) == null
 	v := {
 		"msg": sprintf("runAsNonRoot != true (pod or %s must set securityContext.runAsNonRoot=true)", [c.who]),
 		"path": data.palisade.lib.pods.security_context_field_path(c, "runAsNonRoot"),

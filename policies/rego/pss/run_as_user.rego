@@ -25,7 +25,7 @@ deny contains v if {
 deny contains v if {
 	not data.palisade.lib.pods.user_namespace_relaxed
 	some c in data.palisade.lib.pods.containers
-	data.palisade.lib.pods.security_context(c).runAsUser == 0
+	c.sc.runAsUser == 0
 	v := {
 		"msg": sprintf("runAsUser=0 (%s must not set runAsUser=0)", [c.who]),
 		"path": sprintf("%s/securityContext/runAsUser", [c.path]),

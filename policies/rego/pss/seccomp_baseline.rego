@@ -60,7 +60,7 @@ profiles contains p if {
 
 profiles contains p if {
 	some c in data.palisade.lib.pods.containers
-	profile := data.palisade.lib.pods.security_context(c).seccompProfile
+	profile := c.sc.seccompProfile
 	profile != null
 	p := {"who": c.who, "profile": profile, "path": sprintf("%s/securityContext/seccompProfile", [c.path])}
 }

@@ -31,7 +31,7 @@ deny contains v if {
 deny contains v if {
 	not data.palisade.lib.pods.windows_exempt
 	some c in data.palisade.lib.pods.containers
-	profile := object.get(data.palisade.lib.pods.security_context(c), "seccompProfile", null)
+	profile := object.get(c.sc, "seccompProfile", null)
 	profile != null
 	ptype := data.palisade.lib.pods.text(profile, "type")
 	not ptype in allowed_types
@@ -46,7 +46,7 @@ deny contains v if {
 	not data.palisade.lib.pods.windows_exempt
 	pod_profile == null
 	some c in data.palisade.lib.pods.containers
-	object.get(data.palisade.lib.pods.security_context(c), "seccompProfile", null) == null
+	object.get(c.sc, "seccompProfile", null) == null
 	v := {
 		"msg": sprintf("seccompProfile (pod or %s must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")", [c.who]),
 		"path": data.palisade.lib.pods.security_context_field_path(c, "seccompProfile"),

@@ -25,7 +25,7 @@ options contains o if {
 
 options contains o if {
 	some c in data.palisade.lib.pods.containers
-	opts := data.palisade.lib.pods.security_context(c).seLinuxOptions
+	opts := c.sc.seLinuxOptions
 	is_object(opts)
 	o := {"who": c.who, "options": opts, "path": sprintf("%s/securityContext/seLinuxOptions", [c.path])}
 }

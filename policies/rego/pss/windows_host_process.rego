@@ -23,7 +23,7 @@ deny contains v if {
 
 deny contains v if {
 	some c in data.palisade.lib.pods.containers
-	data.palisade.lib.pods.security_context(c).windowsOptions.hostProcess == true
+	c.sc.windowsOptions.hostProcess == true
 	v := {
 		"msg": sprintf("hostProcess (%s must not set securityContext.windowsOptions.hostProcess=true)", [c.who]),
 		"path": sprintf("%s/securityContext/windowsOptions/hostProcess", [c.path]),

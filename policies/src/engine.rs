@@ -4,7 +4,8 @@
 
 use crate::batch::{self, Batches};
 use crate::catalog::RuleMeta;
-use crate::{Evaluator, LoadError, Options, PolicySource, builtin_sources};
+use crate::facts::{BUILTIN_FACTS, Fact};
+use crate::{Evaluator, LoadError, Options, PolicySource, builtin_sources, deps, kinds};
 use regorus::languages::rego::compiler::Compiler;
 use regorus::rvm::program::Program;
 use std::collections::BTreeMap;
@@ -37,6 +38,8 @@ pub(crate) struct Policy {
     pub meta: RuleMeta,
     pub entries: Vec<Entry>,
     pub backend: Backend,
+    /// Whether it may read `data.inventory` (see `deps`).
+    pub reads_inventory: bool,
 }
 
 pub(crate) struct Inner {
@@ -45,6 +48,8 @@ pub(crate) struct Inner {
     pub program: Option<Arc<Program>>,
     /// Generated entry points that run many RVM policies in one execution.
     pub batches: Batches,
+    /// Library rules computed once per inventory.
+    pub facts: Vec<Fact>,
     /// Interpreter with every module, for fallback packages (cloned per evaluator).
     pub interpreter: regorus::Engine,
     pub options: Options,
@@ -148,6 +153,7 @@ impl EngineBuilder {
         if policies.is_empty() {
             return Err(LoadError::Empty);
         }
+        mark_inventory_readers(&sources, &mut policies);
         let first: Arc<str> = Arc::from(policies[0].entries[0].path.as_str());
         let first_file = policies[0].meta.file.clone();
         let compile = |rego: &mut regorus::Engine| {
@@ -174,13 +180,24 @@ impl EngineBuilder {
                 })?;
             compiled = compile(&mut rego)?;
         }
-        let program = compile_program(&compiled, &mut policies, &mut batches)?;
+        let packages = rego.get_packages().unwrap_or_default();
+        let mut facts: Vec<Fact> = BUILTIN_FACTS
+            .iter()
+            .filter(|(pkg, _)| {
+                packages
+                    .iter()
+                    .any(|p| p.trim_start_matches("data.") == *pkg)
+            })
+            .map(|(pkg, rule)| Fact::new(pkg, rule))
+            .collect();
+        let program = compile_program(&compiled, &mut policies, &mut batches, &mut facts)?;
         Ok(Engine {
             inner: Arc::new(Inner {
                 policies,
                 compiled,
                 program,
                 batches,
+                facts,
                 interpreter: rego,
                 options: self.options,
                 max_instructions: self.max_instructions,
@@ -245,6 +262,7 @@ fn discover(
             meta,
             entries,
             backend: Backend::Rvm,
+            reads_inventory: true,
         };
         match seen.get(&policy.meta.id).copied() {
             Some(i) if policies[i].meta.builtin && !policy.meta.builtin => {
@@ -297,6 +315,24 @@ fn package_of(text: &str) -> Option<String> {
     })
 }
 
+/// Sets `reads_inventory` of every policy from the `data` references of all modules.
+fn mark_inventory_readers(sources: &[PolicySource], policies: &mut [Policy]) {
+    let mut modules: BTreeMap<String, deps::DataRefs> = BTreeMap::new();
+    for src in sources {
+        if let Some(pkg) = package_of(&src.text) {
+            let refs = deps::data_refs(&src.text);
+            let entry = modules.entry(pkg).or_default();
+            entry.paths.extend(refs.paths);
+            entry.dynamic |= refs.dynamic;
+        }
+    }
+    let packages: Vec<&str> = policies.iter().map(|p| p.meta.package.as_str()).collect();
+    let reads = deps::reads_inventory(&modules, &packages);
+    for (policy, reads) in policies.iter_mut().zip(reads) {
+        policy.reads_inventory = reads;
+    }
+}
+
 /// Marks every policy the RVM cannot compile (it uses `with`, say) for the interpreter.
 fn choose_backends(
     compiled: &regorus::CompiledPolicy,
@@ -332,6 +368,7 @@ fn compile_program(
     compiled: &regorus::CompiledPolicy,
     policies: &mut [Policy],
     batches: &mut Batches,
+    facts: &mut [Fact],
 ) -> Result<Option<Arc<Program>>, LoadError> {
     let mut eps: Vec<String> = Vec::new();
     for policy in policies.iter_mut() {
@@ -349,6 +386,10 @@ fn compile_program(
     for group in &mut batches.groups {
         group.rvm_index = eps.len();
         eps.push(group.path.clone());
+    }
+    for fact in facts.iter_mut() {
+        fact.rvm_index = Some(eps.len());
+        eps.push(fact.path.clone());
     }
     let refs: Vec<&str> = eps.iter().map(String::as_str).collect();
     let program =
@@ -377,6 +418,15 @@ impl Engine {
             .iter()
             .find(|p| p.meta.id == id)
             .map(|p| p.backend)
+    }
+
+    /// Whether any rule for objects of `kind` may read `data.inventory`: such objects must be
+    /// evaluated once the inventory is complete; every other object can be evaluated at once.
+    pub fn reads_inventory(&self, kind: &str) -> bool {
+        self.inner
+            .policies
+            .iter()
+            .any(|p| p.reads_inventory && kinds::applies(&p.meta.kinds, kind))
     }
 
     pub fn options(&self) -> &Options {

@@ -2,6 +2,7 @@
 //! interpreter clone, so workers never share mutable state or take a lock.
 
 use crate::engine::{Backend, Entry, Policy};
+use crate::facts::{FACTS_KEY, Fact};
 use crate::{Action, Decision, Engine, EvalError, Finding, Options, PssLevel, kinds};
 use regorus::rvm::RegoVM;
 use serde_json::Value as Json;
@@ -20,6 +21,23 @@ impl Inventory {
         Inventory {
             data: regorus::Value::from(Json::Object(data)),
         }
+    }
+
+    /// The facts computed for this inventory by [`Engine::inventory`], if any.
+    pub fn facts(&self) -> Option<Json> {
+        let facts = &self.data[&regorus::Value::from(FACTS_KEY)];
+        match facts {
+            regorus::Value::Undefined => None,
+            v => serde_json::to_value(v).ok(),
+        }
+    }
+
+    /// The same inventory with precomputed facts (see `facts`).
+    pub(crate) fn with_facts(mut self, facts: regorus::Value) -> Self {
+        if let Ok(map) = self.data.as_object_mut() {
+            map.insert(regorus::Value::from(FACTS_KEY), facts);
+        }
+        self
     }
 }
 
@@ -73,12 +91,7 @@ impl Evaluator {
             .and_then(Json::as_str)
             .unwrap_or_default()
             .to_string();
-        let mut full = input.clone();
-        if let Json::Object(map) = &mut full {
-            map.entry("parameters")
-                .or_insert_with(|| options.parameters_value());
-        }
-        let value = regorus::Value::from(full);
+        let value = input_value(input, options)?;
         let engine = self.engine.clone();
         let inner = &engine.inner;
         let mut decision = Decision::default();
@@ -140,6 +153,30 @@ impl Evaluator {
         Ok(decision)
     }
 
+    /// Evaluates a fact's rule against the inventory alone (an empty input).
+    pub(crate) fn fact(&mut self, fact: &Fact) -> Result<regorus::Value, EvalError> {
+        let input = regorus::Value::new_object();
+        let result = match fact.rvm_index {
+            Some(index) => {
+                let vm = self.vm()?;
+                vm.set_input(input);
+                vm.execute_entry_point_by_index(index)
+                    .map_err(|e| e.to_string())
+            }
+            None => {
+                let interp = self.interpreter();
+                interp.set_input(input);
+                interp
+                    .eval_rule(fact.path.clone())
+                    .map_err(|e| e.to_string())
+            }
+        };
+        result.map_err(|detail| EvalError::Rego {
+            rule: fact.key.clone(),
+            detail,
+        })
+    }
+
     fn vm(&mut self) -> Result<&mut RegoVM, EvalError> {
         if self.vm.is_none() {
             let inner = &self.engine.inner;
@@ -174,6 +211,23 @@ impl Evaluator {
     }
 }
 
+/// The input as a VM value, with `parameters` from the options unless the input has its own.
+fn input_value(input: &Json, options: &Options) -> Result<regorus::Value, EvalError> {
+    use serde::Deserialize;
+    let invalid = |e: String| EvalError::Rego {
+        rule: "input".into(),
+        detail: e,
+    };
+    let mut value = regorus::Value::deserialize(input).map_err(|e| invalid(e.to_string()))?;
+    let key = regorus::Value::from("parameters");
+    if let Ok(map) = value.as_object_mut()
+        && !map.contains_key(&key)
+    {
+        map.insert(key, regorus::Value::from(options.parameters_value()));
+    }
+    Ok(value)
+}
+
 /// Whether a policy applies to this kind at these options.
 fn selected(policy: &Policy, kind: &str, options: &Options) -> bool {
     let meta = &policy.meta;
@@ -194,63 +248,57 @@ fn selected(policy: &Policy, kind: &str, options: &Options) -> bool {
     true
 }
 
-/// Turns one entry's result (a set or array) into findings or patches.
+/// Turns one entry's result (a set or array) into findings or patches, reading the VM's values
+/// directly: only patches are converted to JSON.
 fn collect(
     policy: &Policy,
     entry: &Entry,
     result: &regorus::Value,
     out: &mut Decision,
 ) -> Result<(), EvalError> {
+    use regorus::Value as V;
     let rule = &policy.meta.id;
-    let json = match result {
-        regorus::Value::Undefined => return Ok(()),
-        v => serde_json::to_value(v).map_err(|e| EvalError::Rego {
-            rule: rule.clone(),
-            detail: e.to_string(),
-        })?,
+    let shape = |expected: &'static str, got: &V| EvalError::Shape {
+        rule: rule.clone(),
+        what: entry.rule,
+        expected,
+        got: serde_json::to_string(got).unwrap_or_else(|e| e.to_string()),
     };
-    let items = match json {
-        Json::Array(items) => items,
-        Json::Null => return Ok(()),
-        other => {
-            return Err(EvalError::Shape {
-                rule: rule.clone(),
-                what: entry.rule,
-                expected: "a set",
-                got: other.to_string(),
-            });
-        }
+    let items: Vec<&V> = match result {
+        V::Undefined | V::Null => return Ok(()),
+        V::Set(set) => set.iter_sorted().collect(),
+        V::Array(array) => array.iter().collect(),
+        other => return Err(shape("a set", other)),
     };
-    for item in items {
-        if entry.rule == "patch" {
-            out.patches.push(item);
-            continue;
-        }
-        let action = if entry.rule == "warn" {
-            Action::Warn
-        } else {
-            Action::Deny
-        };
-        let (message, path, severity) = match &item {
-            Json::String(s) => (s.clone(), None, None),
-            Json::Object(o) => (
-                o.get("msg")
-                    .and_then(Json::as_str)
-                    .unwrap_or_default()
-                    .to_string(),
-                o.get("path").and_then(Json::as_str).map(str::to_string),
-                o.get("severity")
-                    .and_then(Json::as_str)
-                    .and_then(|s| s.parse().ok()),
-            ),
-            other => {
-                return Err(EvalError::Shape {
+    if items.is_empty() {
+        return Ok(());
+    }
+    if entry.rule == "patch" {
+        for item in items {
+            out.patches
+                .push(serde_json::to_value(item).map_err(|e| EvalError::Rego {
                     rule: rule.clone(),
-                    what: entry.rule,
-                    expected: "a set of objects with `msg` or of strings",
-                    got: other.to_string(),
-                });
-            }
+                    detail: e.to_string(),
+                })?);
+        }
+        return Ok(());
+    }
+    let action = if entry.rule == "warn" {
+        Action::Warn
+    } else {
+        Action::Deny
+    };
+    let (msg_key, path_key, severity_key) = (V::from("msg"), V::from("path"), V::from("severity"));
+    let text = |v: &V| v.as_string().ok().map(|s| s.to_string());
+    for item in items {
+        let (message, path, severity) = match item {
+            V::String(s) => (s.to_string(), None, None),
+            V::Object(_) => (
+                text(&item[&msg_key]).unwrap_or_default(),
+                text(&item[&path_key]),
+                text(&item[&severity_key]).and_then(|s| s.parse().ok()),
+            ),
+            other => return Err(shape("a set of objects with `msg` or of strings", other)),
         };
         out.findings.push(Finding {
             rule: rule.clone(),

@@ -121,3 +121,50 @@ deny contains "never" if {
         other => panic!("unexpected error {other}"),
     }
 }
+
+#[test]
+fn facts_computed_once_give_the_same_findings() {
+    let engine = EngineBuilder::new()
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let inventory = json!({"cluster": {"rbac.authorization.k8s.io/v1": {"ClusterRoleBinding": {
+        "platform-admins": {
+            "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+            "metadata": {"name": "platform-admins"},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cluster-admin"},
+            "subjects": [{"kind": "Group", "name": "platform"}]
+        }
+    }}}});
+    let role = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
+        "metadata": {"name": "impersonator"},
+        "rules": [{"apiGroups": [""], "resources": ["groups"], "verbs": ["impersonate"], "resourceNames": ["platform"]}]});
+    let with_facts = engine.inventory(inventory.clone());
+    assert_eq!(
+        with_facts.facts(),
+        Some(
+            json!({"palisade.lib.rbac_admin_subjects.computed": [{"kind": "Group", "name": "platform"}]})
+        )
+    );
+    let plain = palisade_policies::Inventory::new(inventory);
+    assert_eq!(plain.facts(), None);
+    let review = input::from_object(&role, &Default::default());
+    let decide = |inv: &palisade_policies::Inventory, interpreter: bool| {
+        let engine = EngineBuilder::new()
+            .interpreter_only(interpreter)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut ev = engine.evaluator();
+        ev.set_inventory(inv);
+        ev.evaluate(&review).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let a = decide(&with_facts, false);
+    assert!(
+        a.findings
+            .iter()
+            .any(|f| f.rule == "RBAC-IMPERSONATE" && f.message.contains("holds cluster-admin")),
+        "{a:?}"
+    );
+    assert_eq!(a, decide(&plain, false));
+    assert_eq!(a, decide(&plain, true));
+    assert_eq!(a, decide(&with_facts, true));
+}

@@ -168,3 +168,25 @@ fn both_backends_agree_on_builtins() {
     assert_eq!(a, b);
     assert!(!a.findings.is_empty());
 }
+
+#[test]
+fn rules_reading_the_inventory_are_known_by_kind() {
+    let engine = Engine::builtin().unwrap_or_else(|e| panic!("{e}"));
+    for kind in ["ClusterRole", "Role", "ClusterRoleBinding", "RoleBinding"] {
+        assert!(engine.reads_inventory(kind), "{kind}");
+    }
+    for kind in ["Pod", "Deployment", "Service", "ConfigMap"] {
+        assert!(!engine.reads_inventory(kind), "{kind}");
+    }
+    let text = r#"package acme.quota
+metadata := {"id": "ACME-QUOTA", "title": "quota", "severity": "low", "kinds": ["Pod"]}
+deny contains "no quota" if { not data.acme.lib.has_quota }
+"#;
+    let lib = "package acme.lib\nhas_quota if data.inventory.namespace[input.review.namespace]\n";
+    let engine = EngineBuilder::new()
+        .add_sources([user("quota.rego", text), user("lib.rego", lib)])
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(engine.reads_inventory("Pod"));
+    assert!(!engine.reads_inventory("Service"));
+}

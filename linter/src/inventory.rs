@@ -34,8 +34,8 @@ impl InventoryBuilder {
         kind.is_some_and(|k| INVENTORY_KINDS.contains(&k))
     }
 
-    pub fn add(&mut self, object: &Value) {
-        if !Self::wants(object) {
+    pub fn add(&mut self, object: Value) {
+        if !Self::wants(&object) {
             return;
         }
         let kind = object
@@ -73,7 +73,8 @@ impl InventoryBuilder {
             object_at(&mut self.namespaced, ns)
         };
         let by_kind = object_at(object_at(root, api_version), kind);
-        by_kind.insert(name.to_string(), object.clone());
+        let name = name.to_string();
+        by_kind.insert(name, object);
     }
 
     /// The `data.inventory` value.
@@ -106,9 +107,9 @@ mod tests {
     #[test]
     fn gatekeeper_shape() {
         let mut b = InventoryBuilder::default();
-        b.add(&json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop", "labels": {"team": "a"}}}));
-        b.add(&json!({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "np", "namespace": "shop"}}));
-        b.add(&json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}}));
+        b.add(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop", "labels": {"team": "a"}}}));
+        b.add(json!({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "np", "namespace": "shop"}}));
+        b.add(json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}}));
         let (inv, labels) = b.build();
         assert!(inv.pointer("/cluster/v1/Namespace/shop").is_some());
         assert!(

@@ -6,9 +6,7 @@ use crate::inventory::InventoryBuilder;
 use crate::objects::{ObjectRef, ParsedFile, parse_file};
 use crate::{InputError, LintFinding, Report, SourceFile, Summary};
 use palisade_policies::input::{UserInfo, from_object};
-use palisade_policies::{
-    Action, Engine, IGNORE_POINTER, Inventory, RuleMeta, Severity, Suppression,
-};
+use palisade_policies::{Action, Engine, IGNORE_POINTER, RuleMeta, Severity, Suppression};
 use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -46,37 +44,54 @@ impl Linter {
     /// Lints `sources`; `progress` counts evaluated objects (for a progress display).
     pub fn lint(&self, sources: Vec<SourceFile>, progress: &AtomicUsize) -> LintRun {
         let mut run = LintRun::default();
-        // Pass 1: parse every file for what the inventory needs, keeping nothing else, so memory
-        // holds one file's documents per worker rather than the whole corpus.
-        let scans: Vec<Result<Scan, InputError>> = sources.par_iter().map(scan).collect();
+        // Pass 1: parse every file once and evaluate every object whose rules do not read the
+        // inventory. Kept: findings, inventory objects, and the objects (with their documents)
+        // whose rules read it, so memory holds those rather than the whole corpus.
+        let firsts: Vec<Result<FirstPass, InputError>> = sources
+            .par_iter()
+            .map_init(
+                || self.engine.evaluator(),
+                |ev, source| self.first_pass(ev, source, progress),
+            )
+            .collect();
         let mut builder = InventoryBuilder::default();
         let mut objects = 0;
-        let mut readable = Vec::new();
-        for (source, scan) in sources.iter().zip(scans) {
-            match scan {
-                Ok(scan) => {
-                    objects += scan.objects;
-                    scan.inventory.iter().for_each(|v| builder.add(v));
+        let mut passes: Vec<FirstPass> = Vec::new();
+        for (source, first) in sources.iter().zip(firsts) {
+            match first {
+                Ok(mut first) => {
+                    objects += first.objects;
+                    first.inventory.drain(..).for_each(|v| builder.add(v));
                     run.skipped
-                        .extend(scan.skipped.iter().map(|l| (source.name.clone(), *l)));
-                    readable.push(source);
+                        .extend(first.skipped.iter().map(|l| (source.name.clone(), *l)));
+                    passes.push(first);
                 }
                 Err(e) => run.errors.push(e),
             }
         }
         let (inventory, ns_labels) = builder.build();
-        let inventory = Inventory::new(inventory);
-        // Pass 2: parse each file again and evaluate its objects; only findings are kept. Input
-        // order is preserved; within a file, findings are sorted by position.
-        let per_file: Vec<Result<Vec<LintFinding>, InputError>> = readable
-            .par_iter()
+        let inventory = self.engine.inventory(inventory);
+        // Pass 2: the deferred objects, with the complete inventory; then each file's findings
+        // sorted by position. Files keep their input order.
+        let per_file: Vec<Result<Vec<LintFinding>, InputError>> = passes
+            .into_par_iter()
             .map_init(
                 || {
                     let mut ev = self.engine.evaluator();
                     ev.set_inventory(&inventory);
                     ev
                 },
-                |ev, source| self.lint_file(ev, source, &ns_labels, progress),
+                |ev, first| {
+                    let deferred = &first.deferred;
+                    let more = self.lint_objects(ev, deferred, &deferred.objects, progress)?;
+                    let mut file = first.findings;
+                    file.extend(more);
+                    file.sort_by(|a, b| {
+                        (a.line, a.column, &a.rule, &a.message)
+                            .cmp(&(b.line, b.column, &b.rule, &b.message))
+                    });
+                    Ok(file)
+                },
             )
             .collect();
         let mut findings = Vec::new();
@@ -86,6 +101,7 @@ impl Linter {
                 Err(e) => run.errors.push(e),
             }
         }
+        findings.retain(|f| !self.exempted(f, &ns_labels));
         let mut by_severity: BTreeMap<Severity, usize> =
             Severity::ALL.iter().map(|s| (*s, 0)).collect();
         for f in &findings {
@@ -102,6 +118,83 @@ impl Linter {
             rules: self.active_rules(),
         };
         run
+    }
+
+    /// Parses a file, evaluates the objects that need no inventory and keeps the others.
+    fn first_pass(
+        &self,
+        ev: &mut palisade_policies::Evaluator,
+        source: &SourceFile,
+        progress: &AtomicUsize,
+    ) -> Result<FirstPass, InputError> {
+        let file = parse_file(source)?;
+        let kind_of = |o: &ObjectRef| {
+            file.value(o)
+                .and_then(|v| v.get("kind"))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        let deferred: Vec<bool> = file
+            .objects
+            .iter()
+            .map(|o| self.engine.reads_inventory(&kind_of(o)))
+            .collect();
+        let now: Vec<ObjectRef> = file
+            .objects
+            .iter()
+            .zip(&deferred)
+            .filter(|(_, d)| !**d)
+            .map(|(o, _)| o.clone())
+            .collect();
+        let findings = self.lint_objects(ev, &file, &now, progress)?;
+        let inventory = file
+            .objects
+            .iter()
+            .filter_map(|o| file.value(o))
+            .filter(|v| InventoryBuilder::wants(v))
+            .cloned()
+            .collect();
+        let objects = file.objects.len();
+        let skipped = file.skipped.clone();
+        let deferred = file.retain(&deferred);
+        Ok(FirstPass {
+            objects,
+            inventory,
+            skipped,
+            findings,
+            deferred,
+        })
+    }
+
+    /// Evaluates `objects` of `file`.
+    fn lint_objects(
+        &self,
+        ev: &mut palisade_policies::Evaluator,
+        file: &ParsedFile,
+        objects: &[ObjectRef],
+        progress: &AtomicUsize,
+    ) -> Result<Vec<LintFinding>, InputError> {
+        let mut out = Vec::new();
+        for obj in objects {
+            out.extend(self.lint_object(ev, file, obj)?);
+            progress.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(out)
+    }
+
+    /// Whether a configured exemption covers the finding (the suppression pseudo-rule is never
+    /// exempted: it reports a problem with the annotation itself).
+    fn exempted(
+        &self,
+        f: &LintFinding,
+        ns_labels: &BTreeMap<String, BTreeMap<String, String>>,
+    ) -> bool {
+        f.rule != SUPPRESSION_RULE
+            && self.config.exemptions.iter().any(|e| {
+                exempts(e, &f.kind, &f.name, &f.namespace, ns_labels)
+                    && (e.rules.is_empty() || e.rules.contains(&f.rule))
+            })
     }
 
     /// The catalogue of rules this run applies (plus the suppression pseudo-rule).
@@ -122,31 +215,11 @@ impl Linter {
         rules
     }
 
-    fn lint_file(
-        &self,
-        ev: &mut palisade_policies::Evaluator,
-        source: &SourceFile,
-        ns_labels: &BTreeMap<String, BTreeMap<String, String>>,
-        progress: &AtomicUsize,
-    ) -> Result<Vec<LintFinding>, InputError> {
-        let file = parse_file(source)?;
-        let mut out = Vec::new();
-        for obj in &file.objects {
-            out.extend(self.lint_object(ev, &file, obj, ns_labels)?);
-            progress.fetch_add(1, Ordering::Relaxed);
-        }
-        out.sort_by(|a, b| {
-            (a.line, a.column, &a.rule, &a.message).cmp(&(b.line, b.column, &b.rule, &b.message))
-        });
-        Ok(out)
-    }
-
     fn lint_object(
         &self,
         ev: &mut palisade_policies::Evaluator,
         file: &ParsedFile,
         obj: &ObjectRef,
-        ns_labels: &BTreeMap<String, BTreeMap<String, String>>,
     ) -> Result<Vec<LintFinding>, InputError> {
         let Some(value) = file.value(obj) else {
             return Ok(Vec::new());
@@ -177,12 +250,6 @@ impl Linter {
             )
         })?;
         let suppression = Suppression::of(value);
-        let exemptions: Vec<&Exemption> = self
-            .config
-            .exemptions
-            .iter()
-            .filter(|e| exempts(e, &kind, &name, &namespace, ns_labels))
-            .collect();
         let finding = |rule: String, severity, action, message, path: Option<String>| {
             let pos = file.locate(obj, path.as_deref().unwrap_or(""));
             LintFinding {
@@ -203,9 +270,6 @@ impl Linter {
         for f in decision.findings {
             if !self.config.rule_enabled(&f.rule)
                 || suppression.as_ref().is_some_and(|s| s.covers(&f.rule))
-                || exemptions
-                    .iter()
-                    .any(|e| e.rules.is_empty() || e.rules.contains(&f.rule))
             {
                 continue;
             }
@@ -264,24 +328,12 @@ fn suppression_rule() -> RuleMeta {
 }
 
 /// What the first pass keeps of a file.
-struct Scan {
+struct FirstPass {
     objects: usize,
     inventory: Vec<Value>,
     skipped: Vec<usize>,
-}
-
-fn scan(source: &SourceFile) -> Result<Scan, InputError> {
-    let file = parse_file(source)?;
-    let inventory = file
-        .objects
-        .iter()
-        .filter_map(|o| file.value(o))
-        .filter(|v| InventoryBuilder::wants(v))
-        .cloned()
-        .collect();
-    Ok(Scan {
-        objects: file.objects.len(),
-        inventory,
-        skipped: file.skipped,
-    })
+    /// Findings of the objects evaluated already.
+    findings: Vec<LintFinding>,
+    /// The objects whose rules read the inventory, with their documents.
+    deferred: ParsedFile,
 }

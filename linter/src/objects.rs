@@ -35,6 +35,42 @@ impl ParsedFile {
         }
     }
 
+    /// The same file keeping only the objects whose flag in `keep` (one per object) is set, and
+    /// the documents they are in.
+    pub fn retain(self, keep: &[bool]) -> ParsedFile {
+        let mut docs = Vec::new();
+        let mut objects = Vec::new();
+        let mut moved: Vec<Option<usize>> = vec![None; self.docs.len()];
+        let mut old_docs: Vec<Option<Document>> = self.docs.into_iter().map(Some).collect();
+        let kept = self.objects.into_iter().zip(keep).filter(|(_, k)| **k);
+        for (obj, _) in kept {
+            let Some(slot) = moved.get_mut(obj.doc) else {
+                continue;
+            };
+            let doc = match *slot {
+                Some(i) => i,
+                None => {
+                    let Some(d) = old_docs.get_mut(obj.doc).and_then(Option::take) else {
+                        continue;
+                    };
+                    docs.push(d);
+                    *slot = Some(docs.len() - 1);
+                    docs.len() - 1
+                }
+            };
+            objects.push(ObjectRef {
+                doc,
+                prefix: obj.prefix,
+            });
+        }
+        ParsedFile {
+            name: self.name,
+            docs,
+            objects,
+            skipped: Vec::new(),
+        }
+    }
+
     /// File position of `pointer` inside the object (nearest existing ancestor if absent).
     pub fn locate(&self, obj: &ObjectRef, pointer: &str) -> Position {
         match self.docs.get(obj.doc) {

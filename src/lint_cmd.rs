@@ -5,9 +5,8 @@ use crate::progress::Progress;
 use crate::setup::engine_and_config;
 use anyhow::{Context, Result};
 use palisade_linter::report::{Format, HumanStyle, render};
-use palisade_linter::{InputError, Linter, SourceFile, discover, read, read_stdin};
+use palisade_linter::{Input, Linter, discover, read_stdin};
 use palisade_policies::Severity;
-use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -16,12 +15,12 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
     let format: Format = args.format.parse().map_err(anyhow::Error::msg)?;
     let (engine, config) = engine_and_config(&args.policy)?;
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(Severity::Low);
-    let (sources, mut errors) = read_sources(&args.paths)?;
+    let inputs = inputs(&args.paths)?;
     let linter = Linter::new(engine, config);
     let progress = Progress::start(!args.quiet);
-    let run = linter.lint(sources, &progress.done);
+    let run = linter.lint_inputs(inputs, &progress.done);
     drop(progress);
-    errors.extend(run.errors);
+    let errors = run.errors;
 
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let style = HumanStyle {
@@ -68,29 +67,24 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
     })
 }
 
-/// Reads every path (directories walked, `-` = stdin). Unreadable or binary files are collected
-/// as errors so the rest is still linted; a path that does not exist stops the run.
-fn read_sources(paths: &[std::path::PathBuf]) -> Result<(Vec<SourceFile>, Vec<InputError>)> {
-    let mut files = Vec::new();
+/// Every input: directories walked (a path that does not exist stops the run), `-` = stdin.
+/// Files are read while they are linted.
+fn inputs(paths: &[std::path::PathBuf]) -> Result<Vec<Input>> {
+    let mut inputs = Vec::new();
     let mut stdin = false;
     for p in paths {
         if p == Path::new("-") {
             stdin = true;
         } else {
-            files.extend(discover(std::slice::from_ref(p))?);
+            inputs.extend(
+                discover(std::slice::from_ref(p))?
+                    .into_iter()
+                    .map(Input::Path),
+            );
         }
     }
-    let read: Vec<Result<SourceFile, InputError>> = files.par_iter().map(|p| read(p)).collect();
-    let mut sources = Vec::new();
-    let mut errors = Vec::new();
     if stdin {
-        sources.push(read_stdin()?);
+        inputs.insert(0, Input::Source(read_stdin()?));
     }
-    for r in read {
-        match r {
-            Ok(s) => sources.push(s),
-            Err(e) => errors.push(e),
-        }
-    }
-    Ok((sources, errors))
+    Ok(inputs)
 }

@@ -16,4 +16,4 @@ pub use error::InputError;
 pub use finding::{LintFinding, Report, Summary};
 pub use lint::{LintRun, Linter, SUPPRESSION_RULE};
 pub use objects::{ObjectRef, ParsedFile, parse_file};
-pub use source::{SourceFile, decode, discover, read, read_stdin};
+pub use source::{Input, SourceFile, decode, discover, read, read_stdin};

@@ -4,7 +4,7 @@
 use crate::config::{Config, Exemption};
 use crate::inventory::InventoryBuilder;
 use crate::objects::{ObjectRef, ParsedFile, parse_file};
-use crate::{InputError, LintFinding, Report, SourceFile, Summary};
+use crate::{Input, InputError, LintFinding, Report, SourceFile, Summary, read};
 use palisade_policies::input::{UserInfo, from_object};
 use palisade_policies::{Action, Engine, IGNORE_POINTER, RuleMeta, Severity, Suppression};
 use rayon::prelude::*;
@@ -43,27 +43,48 @@ impl Linter {
 
     /// Lints `sources`; `progress` counts evaluated objects (for a progress display).
     pub fn lint(&self, sources: Vec<SourceFile>, progress: &AtomicUsize) -> LintRun {
+        self.lint_inputs(sources.into_iter().map(Input::Source).collect(), progress)
+    }
+
+    /// Lints files and texts. Files are read by the workers, so a file's text is held only
+    /// while it is parsed; a file that cannot be read is an input error like a syntax error.
+    pub fn lint_inputs(&self, inputs: Vec<Input>, progress: &AtomicUsize) -> LintRun {
         let mut run = LintRun::default();
         // Pass 1: parse every file once and evaluate every object whose rules do not read the
         // inventory. Kept: findings, inventory objects, and the objects (with their documents)
         // whose rules read it, so memory holds those rather than the whole corpus.
-        let firsts: Vec<Result<FirstPass, InputError>> = sources
-            .par_iter()
+        let firsts: Vec<(bool, Result<FirstPass, InputError>)> = inputs
+            .into_par_iter()
             .map_init(
                 || self.engine.evaluator(),
-                |ev, source| self.first_pass(ev, source, progress),
+                |ev, input| {
+                    let source = match input {
+                        Input::Source(s) => s,
+                        Input::Path(p) => match read(&p) {
+                            Ok(s) => s,
+                            Err(e) => return (false, Err(e)),
+                        },
+                    };
+                    (true, self.first_pass(ev, &source, progress))
+                },
             )
             .collect();
+        let mut files = 0;
         let mut builder = InventoryBuilder::default();
         let mut objects = 0;
         let mut passes: Vec<FirstPass> = Vec::new();
-        for (source, first) in sources.iter().zip(firsts) {
+        for (readable, first) in firsts {
+            files += usize::from(readable);
             match first {
                 Ok(mut first) => {
                     objects += first.objects;
                     first.inventory.drain(..).for_each(|v| builder.add(v));
-                    run.skipped
-                        .extend(first.skipped.iter().map(|l| (source.name.clone(), *l)));
+                    run.skipped.extend(
+                        first
+                            .skipped
+                            .iter()
+                            .map(|l| (first.deferred.name.clone(), *l)),
+                    );
                     passes.push(first);
                 }
                 Err(e) => run.errors.push(e),
@@ -109,7 +130,7 @@ impl Linter {
         }
         run.report = Report {
             summary: Summary {
-                files: sources.len(),
+                files,
                 objects,
                 findings: findings.len(),
                 by_severity,

@@ -58,6 +58,13 @@ fn has_manifest_ext(path: &Path) -> bool {
         .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
 }
 
+/// What a lint run reads: a file (read by the worker that parses it) or a text already read.
+#[derive(Debug, Clone)]
+pub enum Input {
+    Path(std::path::PathBuf),
+    Source(SourceFile),
+}
+
 /// Reads one file; binary content (a NUL byte or invalid UTF-8) is an error naming the file.
 pub fn read(path: &Path) -> Result<SourceFile, InputError> {
     let bytes = std::fs::read(path).map_err(|e| InputError::io(path, e))?;

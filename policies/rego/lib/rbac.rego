@@ -38,6 +38,24 @@ rules := [{"rule": normalized(r), "index": i, "path": sprintf("/rules/%d", [i])}
 	is_object(r)
 ]
 
+# The rules that may grant something on one of `resources` (names, or name/subresource) in one
+# of `groups` (both sets): a first cut by set intersection, so a policy calls the finer helpers
+# (`allows`, `granted`) only on rules that can matter. Complete rules of the form
+# `relevant := touching(…)` in a policy package are computed once per object.
+touching(groups, resources) := [x |
+	some x in rules
+	count(x.rule.group_set & wanted_groups) > 0
+	count(x.rule.resource_set & patterns) > 0
+] if {
+	wanted_groups := groups | {"*"}
+	patterns := {"*"} | {p | some res in resources; some p in resource_patterns(res)}
+}
+
+# Resource entries that grant `res`: itself and, for a subresource, `*/<subresource>`.
+resource_patterns(res) := {res, concat("", ["*/", split(res, "/")[1]])} if {
+	contains(res, "/")
+} else := {res}
+
 # A policy rule with its lists, the same lists as sets (for matching by intersection, which the
 # VM does without a function call per entry) and whether resourceNames narrow it.
 normalized(r) := {

@@ -21,12 +21,12 @@ client_signers := {"kubernetes.io/kube-apiserver-client", "kubernetes.io/*"}
 
 # Rules granting each half of an approval.
 approval_rules contains x if {
-	some x in data.palisade.lib.rbac.rules
+	some x in relevant
 	count(data.palisade.lib.rbac.granted(x.rule, group, "certificatesigningrequests/approval", approval_verbs)) > 0
 }
 
 signer_rules contains x if {
-	some x in data.palisade.lib.rbac.rules
+	some x in relevant
 	data.palisade.lib.rbac.allows(x.rule, group, "signers", "approve")
 }
 
@@ -53,6 +53,9 @@ severity := "critical" if {
 both := "together with approve on signers" if count(signer_rules) > 0
 
 both := "(approve on signers is also needed)" if count(signer_rules) == 0
+
+# The rules this policy looks at closely (see `touching`).
+relevant := data.palisade.lib.rbac.touching({group}, {"certificatesigningrequests/approval", "signers"})
 
 deny contains v if {
 	data.palisade.lib.rbac.is_cluster_role

@@ -41,8 +41,11 @@ unrestricted_severity(granted) := "critical" if {
 	reaches_cluster_roles(granted)
 } else := "high"
 
+# The rules this policy looks at closely (see `touching`).
+relevant := data.palisade.lib.rbac.touching({group}, {"roles", "clusterroles"})
+
 deny contains v if {
-	some x in data.palisade.lib.rbac.rules
+	some x in relevant
 	not x.rule.narrowed
 	granted := pairs(x.rule)
 	count(granted) > 0
@@ -54,7 +57,7 @@ deny contains v if {
 }
 
 deny contains v if {
-	some x in data.palisade.lib.rbac.rules
+	some x in relevant
 	x.rule.narrowed
 	granted := pairs(x.rule)
 	count(granted) > 0
@@ -66,7 +69,7 @@ deny contains v if {
 }
 
 deny contains v if {
-	some x in data.palisade.lib.rbac.rules
+	some x in relevant
 	x.rule.narrowed
 	granted := pairs(x.rule)
 	reaches_cluster_roles(granted)
@@ -90,7 +93,7 @@ admin_reach := "in its namespace" if data.palisade.lib.rbac.is_role
 
 warn contains v if {
 	data.palisade.lib.rbac.is_role
-	some x in data.palisade.lib.rbac.rules
+	some x in relevant
 	"clusterroles" in x.rule.resources
 	data.palisade.lib.rbac.allows(x.rule, group, "clusterroles", "escalate")
 	v := {

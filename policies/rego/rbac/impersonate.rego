@@ -34,8 +34,11 @@ sa_severity := "high" if data.palisade.lib.rbac.is_role
 
 unrestricted_severity(t) := object.get({"users": "critical", "groups": "critical", "uids": "medium"}, t.resource, sa_severity)
 
+# The rules this policy looks at closely (see `touching`).
+relevant := data.palisade.lib.rbac.touching({t.group | some t in targets}, {t.resource | some t in targets})
+
 deny contains v if {
-	some x in data.palisade.lib.rbac.rules
+	some x in relevant
 	not x.rule.narrowed
 	some t in targets
 	effective(t)
@@ -48,7 +51,7 @@ deny contains v if {
 }
 
 deny contains v if {
-	some x in data.palisade.lib.rbac.rules
+	some x in relevant
 	x.rule.narrowed
 	kinds := {t.resource | some t in targets; effective(t); data.palisade.lib.rbac.allows(x.rule, t.group, t.resource, "impersonate")}
 	count(kinds) > 0
@@ -61,7 +64,7 @@ deny contains v if {
 
 # A named identity that holds cluster-admin is as good as impersonating anyone.
 deny contains v if {
-	some x in data.palisade.lib.rbac.rules
+	some x in relevant
 	x.rule.narrowed
 	some t in targets
 	effective(t)
@@ -105,7 +108,7 @@ extras_severity(r) := "medium" if not r.narrowed
 # A Role cannot grant impersonation of cluster-scoped identities.
 warn contains v if {
 	data.palisade.lib.rbac.is_role
-	some x in data.palisade.lib.rbac.rules
+	some x in relevant
 	some t in targets
 	t.resource != "serviceaccounts"
 	t.resource in x.rule.resources

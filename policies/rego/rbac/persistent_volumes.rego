@@ -16,9 +16,12 @@ modify_verbs := {"update", "patch", "delete", "deletecollection"}
 
 named_verbs := {"update", "patch", "delete"}
 
+# The rules this policy looks at closely (see `touching`).
+relevant := data.palisade.lib.rbac.touching({""}, {"persistentvolumes"})
+
 deny contains v if {
 	data.palisade.lib.rbac.is_cluster_role
-	some x in data.palisade.lib.rbac.rules
+	some x in relevant
 	not x.rule.narrowed
 	data.palisade.lib.rbac.allows(x.rule, "", "persistentvolumes", "create")
 	v := {
@@ -29,7 +32,7 @@ deny contains v if {
 
 deny contains v if {
 	data.palisade.lib.rbac.is_cluster_role
-	some x in data.palisade.lib.rbac.rules
+	some x in relevant
 	not x.rule.narrowed
 	verbs := data.palisade.lib.rbac.granted(x.rule, "", "persistentvolumes", modify_verbs)
 	count(verbs) > 0
@@ -42,7 +45,7 @@ deny contains v if {
 
 deny contains v if {
 	data.palisade.lib.rbac.is_cluster_role
-	some x in data.palisade.lib.rbac.rules
+	some x in relevant
 	x.rule.narrowed
 	verbs := data.palisade.lib.rbac.granted(x.rule, "", "persistentvolumes", named_verbs)
 	count(verbs) > 0
@@ -55,7 +58,7 @@ deny contains v if {
 
 warn contains v if {
 	data.palisade.lib.rbac.is_cluster_role
-	some x in data.palisade.lib.rbac.rules
+	some x in relevant
 	x.rule.narrowed
 	verbs := data.palisade.lib.rbac.granted(x.rule, "", "persistentvolumes", {"create", "deletecollection"})
 	count(verbs) > 0

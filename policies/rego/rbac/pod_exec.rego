@@ -36,8 +36,11 @@ named(r) := "named" if r.narrowed
 
 named(r) := "all" if not r.narrowed
 
+# The rules this policy looks at closely (see `touching`).
+relevant := data.palisade.lib.rbac.touching({""}, {sub | some sub, _ in subresources})
+
 deny contains v if {
-	some x in data.palisade.lib.rbac.rules
+	some x in relevant
 	some sub, action in subresources
 	verb := strongest(x.rule, sub)
 	v := {

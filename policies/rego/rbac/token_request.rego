@@ -12,8 +12,11 @@ metadata := {
 	"remediation": "Narrow serviceaccounts/token with resourceNames to the service accounts the subject must act as, bound in their namespace. Aggregated ClusterRoles (aggregationRule) are not checked yet.",
 }
 
+# The rules this policy looks at closely (see `touching`).
+relevant := data.palisade.lib.rbac.touching({""}, {"serviceaccounts/token"})
+
 deny contains v if {
-	some x in data.palisade.lib.rbac.rules
+	some x in relevant
 	not x.rule.narrowed
 	data.palisade.lib.rbac.allows(x.rule, "", "serviceaccounts/token", "create")
 	v := {
@@ -28,7 +31,7 @@ unrestricted_severity := "critical" if data.palisade.lib.rbac.is_cluster_role
 unrestricted_severity := "high" if data.palisade.lib.rbac.is_role
 
 deny contains v if {
-	some x in data.palisade.lib.rbac.rules
+	some x in relevant
 	x.rule.narrowed
 	data.palisade.lib.rbac.allows(x.rule, "", "serviceaccounts/token", "create")
 	v := {
@@ -39,7 +42,7 @@ deny contains v if {
 }
 
 deny contains v if {
-	some x in data.palisade.lib.rbac.rules
+	some x in relevant
 	x.rule.narrowed
 	data.palisade.lib.rbac.allows(x.rule, "", "serviceaccounts/token", "create")
 	some k, name in x.rule.resourceNames

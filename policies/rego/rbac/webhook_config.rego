@@ -28,9 +28,12 @@ pairs(r, wanted) := sprintf("%s %s", [data.palisade.lib.rbac.list(verbs), data.p
 	count(reached) > 0
 }
 
+# The rules this policy looks at closely (see `touching`).
+relevant := data.palisade.lib.rbac.touching({group}, {r | some r in resources})
+
 deny contains v if {
 	data.palisade.lib.rbac.is_cluster_role
-	some x in data.palisade.lib.rbac.rules
+	some x in relevant
 	not x.rule.narrowed
 	granted := pairs(x.rule, write_verbs)
 	v := {
@@ -41,7 +44,7 @@ deny contains v if {
 
 deny contains v if {
 	data.palisade.lib.rbac.is_cluster_role
-	some x in data.palisade.lib.rbac.rules
+	some x in relevant
 	x.rule.narrowed
 	granted := pairs(x.rule, named_verbs)
 	v := {
@@ -53,7 +56,7 @@ deny contains v if {
 
 warn contains v if {
 	data.palisade.lib.rbac.is_cluster_role
-	some x in data.palisade.lib.rbac.rules
+	some x in relevant
 	x.rule.narrowed
 	granted := pairs(x.rule, {"create", "deletecollection"})
 	v := {

@@ -88,7 +88,7 @@ security_context(c) := c.sc
 # Pointer to a container's securityContext field `name`, or to the nearest parent that exists
 # (the securityContext, else the container) when the field is not set.
 security_context_field_path(c, name) := sprintf("%s/securityContext/%s", [c.path, name]) if {
-	object.get(security_context(c), name, null) != null
+	object.get(c.sc, name, null) != null
 } else := sprintf("%s/securityContext", [c.path]) if {
 	is_object(object.get(c.container, "securityContext", null))
 } else := c.path

@@ -15,6 +15,10 @@ mod objects;
 
 const WARM_UP: usize = 1_000;
 
+// The allocator the `palisade` binary uses, so the figures are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let iterations: usize = match std::env::args().nth(1) {
         Some(n) => n

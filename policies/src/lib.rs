@@ -9,6 +9,7 @@ mod batch;
 mod bundle;
 mod catalog;
 mod deps;
+mod discover;
 mod engine;
 mod error;
 mod evaluator;

@@ -1,9 +1,10 @@
 //! Evaluating one input against a compiled policy set. An [`Evaluator`] owns its VM and
 //! interpreter clone, so workers never share mutable state or take a lock.
 
+use crate::batch;
 use crate::engine::{Backend, Entry, Policy};
 use crate::facts::{FACTS_KEY, Fact};
-use crate::{Action, Decision, Engine, EvalError, Finding, Options, PssLevel, kinds};
+use crate::{Action, Decision, Engine, EvalError, Finding, Options};
 use regorus::rvm::RegoVM;
 use serde_json::Value as Json;
 
@@ -102,7 +103,7 @@ impl Evaluator {
                 Ok(result) => {
                     for (p, e, key) in &group.members {
                         let policy = &inner.policies[*p];
-                        if selected(policy, &kind, options) {
+                        if in_version(policy, options) {
                             // `[value]`, or `[]` when the rule is undefined.
                             let value = &result[key][0];
                             collect(policy, &policy.entries[*e], value, &mut decision)?;
@@ -113,7 +114,7 @@ impl Evaluator {
                 Err(_) => {
                     for (p, e, _) in &group.members {
                         let policy = &inner.policies[*p];
-                        if !selected(policy, &kind, options) {
+                        if !in_version(policy, options) {
                             continue;
                         }
                         let entry = &policy.entries[*e];
@@ -230,22 +231,17 @@ fn input_value(input: &Json, options: &Options) -> Result<regorus::Value, EvalEr
 
 /// Whether a policy applies to this kind at these options.
 fn selected(policy: &Policy, kind: &str, options: &Options) -> bool {
+    batch::applies(policy, kind, options.pss_level) && in_version(policy, options)
+}
+
+/// Whether a Pod Security policy's check exists at the options' version (its `since`). Batches
+/// are planned by kind and level only, so this is the one check left for their members.
+fn in_version(policy: &Policy, options: &Options) -> bool {
     let meta = &policy.meta;
-    if !kinds::applies(&meta.kinds, kind) {
-        return false;
-    }
-    if let Some(level) = meta.pss_level {
-        if level == PssLevel::Restricted && options.pss_level == PssLevel::Baseline {
-            return false;
-        }
-        if meta
+    meta.pss_level.is_none()
+        || meta
             .since
-            .is_some_and(|since| options.pss_version.minor() < since)
-        {
-            return false;
-        }
-    }
-    true
+            .is_none_or(|since| options.pss_version.minor() >= since)
 }
 
 /// Turns one entry's result (a set or array) into findings or patches, reading the VM's values

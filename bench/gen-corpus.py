@@ -421,13 +421,19 @@ def rbac_rules(rng, cluster):
     return rules
 
 
-def role(rng, kind, serial):
+def rbac_meta(rng, kind, serial, namespaced):
+    """(app, namespace, metadata) of an RBAC object; metadata names the namespace only when `namespaced`."""
     app = rng.choice(APPS)
     ns = rng.choice(NAMESPACES)
     meta = {"name": f"{app}-{kind.lower()}-{serial:06d}"}
-    if kind == "Role":
+    if namespaced:
         meta["namespace"] = ns
     meta["labels"] = {"app.kubernetes.io/name": app}
+    return app, ns, meta
+
+
+def role(rng, kind, serial):
+    _, _, meta = rbac_meta(rng, kind, serial, kind == "Role")
     return {
         "apiVersion": "rbac.authorization.k8s.io/v1",
         "kind": kind,
@@ -437,12 +443,7 @@ def role(rng, kind, serial):
 
 
 def binding(rng, kind, serial):
-    app = rng.choice(APPS)
-    ns = rng.choice(NAMESPACES)
-    meta = {"name": f"{app}-{kind.lower()}-{serial:06d}"}
-    if kind == "RoleBinding":
-        meta["namespace"] = ns
-    meta["labels"] = {"app.kubernetes.io/name": app}
+    app, ns, meta = rbac_meta(rng, kind, serial, kind == "RoleBinding")
     pick = rng.choices(["sa", "group", "clusterAdmin", "masters", "anonymous", "defaultSA"], weights=[10, 3, 1, 1, 1, 1])[0]
     role_ref = {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": f"{app}-reader"}
     if kind == "RoleBinding" and rng.random() < 0.5:

@@ -5,7 +5,7 @@
 #   bench/lint-bench.sh                       # sizes 1000 10000 100000, 3 runs each, median
 #   SIZES="1000 10000" REPS=5 bench/lint-bench.sh
 #   CHECKOV=0 bench/lint-bench.sh             # skip Checkov even if installed
-#   SKIP_BUILD=1 bench/lint-bench.sh          # use target/release/palisade as it is
+#   SKIP_BUILD=1 bench/lint-bench.sh          # use target/dist/palisade as it is
 #   PALISADE_BIN=/tmp/palisade bench/lint-bench.sh   # measure that binary (no build)
 #
 # Everything it writes stays under bench/out/ (git-ignored): corpora, logs, the results table.
@@ -20,7 +20,7 @@ REPS=${REPS:-3}
 CHECKOV_REPS=${CHECKOV_REPS:-3}
 CHECKOV=${CHECKOV:-1}
 RUN_TIMEOUT=${RUN_TIMEOUT:-300}          # seconds per run; a size that exceeds it ends the palisade runs
-BUILD_TIMEOUT=${BUILD_TIMEOUT:-2400}     # seconds for cargo build --release
+BUILD_TIMEOUT=${BUILD_TIMEOUT:-2400}     # seconds for cargo build --profile dist
 SKIP_BUILD=${SKIP_BUILD:-0}
 PALISADE_BIN=${PALISADE_BIN:-}
 BIN="$OUT/bin/palisade"   # a copy, so that a concurrent build cannot swap it mid-run
@@ -56,15 +56,15 @@ for n in $SIZES; do
 done
 
 # --- build ---------------------------------------------------------------------------------------
-SOURCE_BIN="$ROOT/target/release/palisade"
+SOURCE_BIN="$ROOT/target/dist/palisade"
 if [ -n "$PALISADE_BIN" ]; then
     SOURCE_BIN=$PALISADE_BIN
     note "== PALISADE_BIN: measuring $SOURCE_BIN (no build)"
 elif [ "$SKIP_BUILD" = 1 ]; then
-    note "== SKIP_BUILD=1: using target/release/palisade as built"
+    note "== SKIP_BUILD=1: using target/dist/palisade as built"
 else
-    note "== cargo build --release"
-    timeout "$BUILD_TIMEOUT" cargo build --release --quiet
+    note "== cargo build --profile dist"
+    timeout "$BUILD_TIMEOUT" cargo build --profile dist --quiet
 fi
 cp -p -- "$SOURCE_BIN" "$BIN"
 note "== binary: $SOURCE_BIN built $(date -r "$BIN" '+%F %T'); checkout $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' with uncommitted changes'); copied to ${BIN#"$ROOT"/}"

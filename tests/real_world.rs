@@ -4,19 +4,13 @@
 use palisade_linter::{Config, Linter, discover, read};
 use palisade_policies::Engine;
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::sync::atomic::AtomicUsize;
 
 #[test]
 fn real_world_manifests_lint_cleanly_and_match_snapshot() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/real-world");
-    if !root.is_dir() {
-        println!(
-            "skipped: {} not found (fixtures live beside the repository)",
-            root.display()
-        );
+    let Some(root) = palisade_policies::fixtures::dir("real-world") else {
         return;
-    }
+    };
     let files = discover(std::slice::from_ref(&root)).unwrap_or_else(|e| panic!("{e}"));
     let sources: Vec<_> = files
         .iter()

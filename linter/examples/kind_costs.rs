@@ -2,7 +2,7 @@
 //! evaluates each object with the built-in rules (no inventory) and prints the time per object of
 //! each kind, with parse and input-building totals. A profiling aid, not a test.
 //!
-//! `cargo run --release -p palisade-linter --example kind_costs -- bench/out/corpus-10000`
+//! `cargo run --release -p palisade-linter --features profiling --example kind_costs -- bench/out/corpus-10000`
 use palisade_linter::{discover, parse_file, read};
 use palisade_policies::{Engine, input};
 use std::collections::BTreeMap;

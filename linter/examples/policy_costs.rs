@@ -3,7 +3,7 @@
 //! a warm-up). With extra `.rego` files, times those instead (each with the library). A profiling
 //! aid, not a test.
 //!
-//! `cargo run --release -p palisade-linter --example policy_costs -- DIR KIND [FILE.rego…]`
+//! `cargo run --release -p palisade-linter --features profiling --example policy_costs -- DIR KIND [FILE.rego…]`
 use palisade_linter::{discover, parse_file, read};
 use palisade_policies::{EngineBuilder, builtin_sources, input};
 use std::time::Instant;

@@ -4,7 +4,7 @@
 //! compiling the built-in library.
 //!
 //! `cargo bench -p palisade-policies --bench engine`. Criterion reports means; for the p99 of one
-//! Pod run `cargo run --release -p palisade-policies --example latency`.
+//! Pod run `cargo run --release -p palisade-policies --features profiling --example latency`.
 
 use criterion::{BatchSize, Criterion, black_box, criterion_group, criterion_main};
 use palisade_policies::{Engine, input};

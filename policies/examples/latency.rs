@@ -1,7 +1,7 @@
 //! Latency distribution of the full built-in rule set on one Pod, in process: what one admission
 //! review costs the webhook. Criterion reports means; this reports percentiles.
 //!
-//! `cargo run --release -p palisade-policies --example latency [-- ITERATIONS]` (default 20,000).
+//! `cargo run --release -p palisade-policies --features profiling --example latency [-- ITERATIONS]` (default 20,000).
 //! Each object is evaluated ITERATIONS times on one evaluator after a warm-up; every call is timed
 //! on its own. "evaluate" times `Evaluator::evaluate` on a prebuilt input; "input+evaluate" also
 //! builds the input from the object, as a door does for each request.

@@ -1,7 +1,7 @@
 //! Where one Pod's evaluation time goes inside the RVM, and what batching the policies into one
 //! entry point saves (the engine batches; see `src/batch.rs`). A profiling aid, not a test.
 //!
-//! `cargo run --release -p palisade-policies --example rvm_phases`
+//! `cargo run --release -p palisade-policies --features profiling --example rvm_phases`
 //!
 //! Rebuilds the built-in PSS rules with regorus's public API (as the engine does) and times, per
 //! evaluation of one Pod (mean and p99 of 20,000 calls):

@@ -15,6 +15,7 @@ mod error;
 mod evaluator;
 mod facts;
 mod finding;
+pub mod fixtures;
 pub mod input;
 pub mod kinds;
 mod options;

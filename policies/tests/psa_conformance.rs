@@ -51,10 +51,6 @@ fn rule_for(check: &str) -> Option<(&'static str, &'static str)> {
     })
 }
 
-fn fixtures_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/pod-security-admission")
-}
-
 /// The check id of a fixture file: `runasuser2.yaml` → `runasuser`.
 fn check_of(file: &Path) -> String {
     let stem = file
@@ -200,13 +196,9 @@ fn run_version(root: &Path, level_name: &str, level: PssLevel, minor: u32) -> Ve
 
 #[test]
 fn psa_fixtures_agree_at_every_level_and_version() {
-    let root = fixtures_root();
-    if !root.is_dir() {
-        return println!(
-            "skipped: no Pod Security Admission fixtures at {}",
-            root.display()
-        );
-    }
+    let Some(root) = palisade_policies::fixtures::dir("pod-security-admission") else {
+        return;
+    };
     let jobs: Vec<(&str, PssLevel, u32)> = LEVELS
         .iter()
         .flat_map(|&(name, level)| (0..VERSIONS).map(move |minor| (name, level, minor)))

@@ -206,17 +206,9 @@ fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// The Gatekeeper and Kyverno fixture folders, or `None` (and a note) when they are missing.
 fn fixture_dirs() -> Option<(PathBuf, PathBuf)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures");
-    let gk = root.join("gatekeeper-library/pod-security-policy");
-    let ky = root.join("kyverno-policies/pod-security");
-    let found = gk.is_dir() && ky.is_dir();
-    found.then_some((gk, ky)).or_else(|| {
-        println!(
-            "skipped: no Gatekeeper or Kyverno fixtures under {}",
-            root.display()
-        );
-        None
-    })
+    let gk = palisade_policies::fixtures::dir("gatekeeper-library/pod-security-policy")?;
+    let ky = palisade_policies::fixtures::dir("kyverno-policies/pod-security")?;
+    Some((gk, ky))
 }
 
 #[test]

@@ -89,10 +89,6 @@ const MAPPINGS: &[Mapping] = &[
         counts: |f, _| f.path.as_deref().is_some_and(|p| p.contains("/verbs/")), diverges: &[] },
 ];
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures")
-}
-
 fn docs(path: &Path) -> Vec<Value> {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let docs = serde_saphyr::from_multiple::<Value>(&text);
@@ -210,10 +206,9 @@ fn denies(decision: &Decision, rule: &str, counts: impl Fn(&Finding) -> bool) ->
 
 #[test]
 fn agreement_with_kyverno() {
-    let root = fixtures().join("kyverno-policies/other");
-    if !root.is_dir() {
-        return println!("skipped: no Kyverno fixtures under {}", root.display());
-    }
+    let Some(root) = palisade_policies::fixtures::dir("kyverno-policies/other") else {
+        return;
+    };
     let engines = Engines::new();
     let mut policies: Vec<&str> = MAPPINGS
         .iter()
@@ -286,10 +281,11 @@ fn options_for(constraint: &Value) -> Options {
 
 #[test]
 fn agreement_with_gatekeeper_disallowanonymous() {
-    let dir = fixtures().join("gatekeeper-library/general/disallowanonymous");
-    if !dir.is_dir() {
-        return println!("skipped: no Gatekeeper fixtures under {}", dir.display());
-    }
+    let Some(dir) =
+        palisade_policies::fixtures::dir("gatekeeper-library/general/disallowanonymous")
+    else {
+        return;
+    };
     let engines = Engines::new();
     let first = |file: &str| docs(&dir.join(file)).into_iter().next().unwrap_or_default();
     let (mut agree, mut failures) = (0, Vec::new());

@@ -1,7 +1,7 @@
 //! Snapshots of every format, and the properties of each that a snapshot alone would not show.
 
-use crate::fixture::{NASTY, empty_report, report};
-use crate::{PLAIN, rendered};
+use crate::report::fixture::{NASTY, empty_report, report};
+use crate::report::{PLAIN, rendered};
 use insta::assert_snapshot;
 use palisade_linter::report::{Format, HumanStyle};
 use serde_json::{Value, json};

@@ -1,7 +1,7 @@
 //! The JUnit output parsed back with quick-xml: well-formed, and every value survives escaping.
 
-use crate::fixture::{NASTY, empty_report, report};
-use crate::{PLAIN, rendered};
+use crate::report::fixture::{NASTY, empty_report, report};
+use crate::report::{PLAIN, rendered};
 use palisade_linter::Report;
 use palisade_linter::report::Format;
 use quick_xml::Reader;

@@ -1,8 +1,8 @@
 //! The SARIF output validated against the official SARIF 2.1.0 JSON schemas (see
 //! `tests/data/README.md`), plus the cross-references a schema cannot check.
 
-use crate::fixture::{empty_report, report};
-use crate::{PLAIN, rendered};
+use crate::report::fixture::{empty_report, report};
+use crate::report::{PLAIN, rendered};
 use palisade_linter::Report;
 use palisade_linter::report::Format;
 use serde_json::{Value, json};

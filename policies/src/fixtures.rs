@@ -1,0 +1,33 @@
+//! Where tests find the public test data kept beside the repository (`../shared/fixtures`, see its
+//! `SOURCES.md`). A user's clone usually lacks it: tests then skip with a printed reason. CI sets
+//! `PALISADE_REQUIRE_FIXTURES=1`, and a missing folder is then a failure, never a silent skip.
+//! `PALISADE_FIXTURES` points at another copy.
+
+use std::path::PathBuf;
+
+/// Environment variable that turns a missing fixture folder into a test failure.
+pub const REQUIRE_ENV: &str = "PALISADE_REQUIRE_FIXTURES";
+
+/// The fixture folder `sub` (e.g. `pod-security-admission`), or `None` after printing why the
+/// caller skips. Panics when it is missing and [`REQUIRE_ENV`] is `1`.
+pub fn dir(sub: &str) -> Option<PathBuf> {
+    let root = std::env::var_os("PALISADE_FIXTURES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../shared/fixtures"
+            ))
+        });
+    let path = root.join(sub);
+    if path.is_dir() {
+        return Some(path);
+    }
+    let why = format!("fixtures {sub} not found at {}", path.display());
+    assert!(
+        std::env::var(REQUIRE_ENV).as_deref() != Ok("1"),
+        "{why}, and {REQUIRE_ENV}=1"
+    );
+    println!("skipped: {why} (they live beside the repository, see SOURCES.md there)");
+    None
+}

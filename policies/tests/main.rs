@@ -1,0 +1,7 @@
+//! The policy engine's integration tests, in one test binary (one link instead of one per file).
+
+mod batch;
+mod engine;
+mod psa_conformance;
+mod pss_agreement;
+mod rbac_agreement;

@@ -61,7 +61,7 @@ pub struct LintArgs {
     /// Output format.
     #[arg(long, short = 'f', default_value = "human", value_parser = ["human", "json", "sarif", "junit", "github"])]
     pub format: String,
-    /// Exit with 1 when a finding is at or above this severity [default: low, or the config's fail-on].
+    /// Exit with 1 when a `deny` finding is at or above this severity [default: medium, or the config's fail-on].
     #[arg(long, value_parser = parse_severity)]
     pub fail_on: Option<Severity>,
     /// Write the report to FILE instead of stdout.

@@ -6,15 +6,17 @@ use crate::setup::engine_and_config;
 use anyhow::{Context, Result};
 use palisade_linter::report::{Format, HumanStyle, render};
 use palisade_linter::{Input, Linter, discover, read_stdin};
-use palisade_policies::Severity;
+use palisade_policies::Enforcement;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
 pub fn run(args: LintArgs) -> Result<ExitCode> {
     let format: Format = args.format.parse().map_err(anyhow::Error::msg)?;
-    let (engine, config) = engine_and_config(&args.policy)?;
-    let fail_on = args.fail_on.or(config.fail_on).unwrap_or(Severity::Low);
+    let (engine, mut config) = engine_and_config(&args.policy)?;
+    if let Some(fail_on) = args.fail_on {
+        config.settings.fail_on = fail_on;
+    }
     let inputs = inputs(&args.paths)?;
     let linter = Linter::new(engine, config);
     let progress = Progress::start(!args.quiet);
@@ -59,7 +61,11 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
     if !errors.is_empty() {
         return Ok(ExitCode::from(EXIT_INPUT));
     }
-    let failing = run.report.findings.iter().any(|f| f.severity >= fail_on);
+    let failing = run
+        .report
+        .findings
+        .iter()
+        .any(|f| f.outcome == Enforcement::Deny);
     Ok(if failing {
         ExitCode::from(EXIT_FINDINGS)
     } else {

@@ -1,30 +1,41 @@
-//! `.palisade.yaml`: which rules run, at which severity, for which objects. Parsed strictly —
-//! an unknown key or a wrong type is an error naming the key and its line.
+//! `.palisade.yaml`: which rules run, at which severity, for which objects — one file for both
+//! doors (the linter and the webhook). Parsed strictly: an unknown key or a wrong type is an
+//! error naming the key and its line.
 //!
 //! ```yaml
 //! pss: {level: restricted, version: latest}
 //! policies: [policies/]          # extra Rego directories, relative to this file
 //! builtin: true                  # false = user policies only
-//! fail-on: medium
+//! fail-on: medium                # a deny finding at or above this blocks (default medium)
 //! rules:
 //!   enable: [PSS-PRIVILEGED]     # only these (optional)
 //!   disable: [RBAC-WILDCARD]
-//!   severity: {RBAC-SECRETS-READ: low}
-//! exemptions:
+//!   severity: {RBAC-SECRETS-READ: low}   # a rule's top severity
+//! exemptions:                    # every criterion given must match
 //!   - rules: [PSS-HOST-NAMESPACES]     # omitted = every rule
 //!     namespaces: [monitoring]
 //!     namespace-labels: {team: infra}
 //!     kinds: [DaemonSet]
 //!     names: [node-exporter]
+//!     users: [alice]                   # admission: the requesting user…
+//!     groups: [platform-admins]        # …one of its groups…
+//!     service-accounts: [flux-system/kustomize-controller]   # …or service account
 //!     reason: node-exporter reads host metrics
+//! enforcement:                   # first match wins; default deny
+//!   - action: warn               # deny | warn | dryrun
+//!     namespaces: [legacy]       # same criteria as exemptions
+//! mutation:
+//!   namespaces: [team-a]         # restricted defaults patched in at admission
 //! parameters: {}                 # merged into input.parameters
 //! ```
 
+mod reader;
+
 use crate::InputError;
-use crate::yaml::{Document, parse_documents};
-use palisade_policies::{PssLevel, PssVersion, Severity};
+use crate::yaml::parse_documents;
+use palisade_policies::{PssLevel, PssVersion, Settings};
+use reader::Reader;
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The default configuration file name, looked up in the current directory.
@@ -37,27 +48,15 @@ pub struct Config {
     pub pss_version: Option<PssVersion>,
     pub policies: Vec<PathBuf>,
     pub builtin: Option<bool>,
-    pub fail_on: Option<Severity>,
-    pub enable: Option<Vec<String>>,
-    pub disable: Vec<String>,
-    pub severity: BTreeMap<String, Severity>,
-    pub exemptions: Vec<Exemption>,
+    /// The verdict settings (`fail-on`, `rules`, `exemptions`, `enforcement`).
+    pub settings: Settings,
+    /// Namespaces whose pods get the restricted defaults patched in at admission.
+    pub mutation_namespaces: Vec<String>,
     pub parameters: Map<String, Value>,
     /// Every rule id the file names, with its line (checked against the catalogue later).
     pub rule_refs: Vec<(String, usize)>,
     /// The file, for messages.
     pub file: String,
-}
-
-/// Objects exempt from some or all rules. Every given criterion must match.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Exemption {
-    pub rules: Vec<String>,
-    pub namespaces: Vec<String>,
-    pub namespace_labels: BTreeMap<String, String>,
-    pub kinds: Vec<String>,
-    pub names: Vec<String>,
-    pub reason: String,
 }
 
 impl Config {
@@ -110,15 +109,25 @@ impl Config {
                     config.policies = r.strings(&ptr)?.into_iter().map(PathBuf::from).collect()
                 }
                 "builtin" => config.builtin = Some(r.bool(&ptr, value)?),
-                "fail-on" => config.fail_on = Some(r.parse(&ptr)?),
+                "fail-on" => config.settings.fail_on = r.parse(&ptr)?,
                 "rules" => r.rules(&ptr, &mut config)?,
-                "exemptions" => config.exemptions = r.exemptions(&ptr, &mut config)?,
+                "exemptions" => config.settings.exemptions = r.exemptions(&ptr, &mut config)?,
+                "enforcement" => config.settings.enforcement = r.enforcement(&ptr, &mut config)?,
+                "mutation" => {
+                    for (k, _) in r.object(&ptr)? {
+                        let p = format!("{ptr}/{}", esc(k));
+                        match k.as_str() {
+                            "namespaces" => config.mutation_namespaces = r.strings(&p)?,
+                            _ => return Err(r.unknown(&p, k, "namespaces")),
+                        }
+                    }
+                }
                 "parameters" => config.parameters = r.object(&ptr)?.clone(),
                 _ => {
                     return Err(r.unknown(
                         &ptr,
                         key,
-                        "pss, policies, builtin, fail-on, rules, exemptions, parameters",
+                        "pss, policies, builtin, fail-on, rules, exemptions, enforcement, mutation, parameters",
                     ));
                 }
             }
@@ -128,178 +137,7 @@ impl Config {
 
     /// True when `rule` should run at all.
     pub fn rule_enabled(&self, rule: &str) -> bool {
-        self.enable
-            .as_ref()
-            .is_none_or(|e| e.iter().any(|r| r == rule))
-            && !self.disable.iter().any(|r| r == rule)
-    }
-}
-
-/// Reads typed values out of the configuration document, with errors at the right line.
-struct Reader<'a> {
-    file: &'a str,
-    doc: &'a Document,
-}
-
-impl Reader<'_> {
-    fn err(&self, ptr: &str, message: String) -> InputError {
-        let pos = self.doc.locate(ptr);
-        InputError::at(self.file, pos.line, pos.column, message)
-    }
-
-    fn key(ptr: &str) -> String {
-        ptr.trim_start_matches('/')
-            .replace('/', ".")
-            .replace("~1", "/")
-            .replace("~0", "~")
-    }
-
-    fn unknown(&self, ptr: &str, key: &str, expected: &str) -> InputError {
-        self.err(
-            ptr,
-            format!(
-                "unknown key `{key}` in `{}` (expected one of: {expected})",
-                Self::key(ptr.rsplit_once('/').map_or("", |p| p.0)).if_empty("the top level")
-            ),
-        )
-    }
-
-    fn get(&self, ptr: &str) -> &Value {
-        self.doc.value.pointer(ptr).unwrap_or(&Value::Null)
-    }
-
-    fn object(&self, ptr: &str) -> Result<&Map<String, Value>, InputError> {
-        match self.get(ptr) {
-            Value::Object(m) => Ok(m),
-            Value::Null if ptr.is_empty() => {
-                Err(self.err(ptr, "configuration must be a mapping".into()))
-            }
-            _ => Err(self.err(ptr, format!("`{}` must be a mapping", Self::key(ptr)))),
-        }
-    }
-
-    fn strings(&self, ptr: &str) -> Result<Vec<String>, InputError> {
-        match self.get(ptr) {
-            Value::Array(items) => items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| match v {
-                    Value::String(s) => Ok(s.clone()),
-                    _ => Err(self.err(
-                        &format!("{ptr}/{i}"),
-                        format!("`{}` must be a list of strings", Self::key(ptr)),
-                    )),
-                })
-                .collect(),
-            _ => Err(self.err(
-                ptr,
-                format!("`{}` must be a list of strings", Self::key(ptr)),
-            )),
-        }
-    }
-
-    fn bool(&self, ptr: &str, value: &Value) -> Result<bool, InputError> {
-        value
-            .as_bool()
-            .ok_or_else(|| self.err(ptr, format!("`{}` must be true or false", Self::key(ptr))))
-    }
-
-    fn parse<T: std::str::FromStr<Err = String>>(&self, ptr: &str) -> Result<T, InputError> {
-        let text = match self.get(ptr) {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        text.parse::<T>()
-            .map_err(|e| self.err(ptr, format!("`{}`: {e}", Self::key(ptr))))
-    }
-
-    fn rule_ids(&self, ptr: &str, config: &mut Config) -> Result<Vec<String>, InputError> {
-        let ids = self.strings(ptr)?;
-        for (i, id) in ids.iter().enumerate() {
-            config
-                .rule_refs
-                .push((id.clone(), self.doc.locate(&format!("{ptr}/{i}")).line));
-        }
-        Ok(ids)
-    }
-
-    fn rules(&self, ptr: &str, config: &mut Config) -> Result<(), InputError> {
-        for (k, _) in self.object(ptr)? {
-            let p = format!("{ptr}/{}", esc(k));
-            match k.as_str() {
-                "enable" => config.enable = Some(self.rule_ids(&p, config)?),
-                "disable" => config.disable = self.rule_ids(&p, config)?,
-                "severity" => {
-                    for (id, _) in self.object(&p)? {
-                        let sp = format!("{p}/{}", esc(id));
-                        config
-                            .rule_refs
-                            .push((id.clone(), self.doc.locate(&sp).line));
-                        config.severity.insert(id.clone(), self.parse(&sp)?);
-                    }
-                }
-                _ => return Err(self.unknown(&p, k, "enable, disable, severity")),
-            }
-        }
-        Ok(())
-    }
-
-    fn exemptions(&self, ptr: &str, config: &mut Config) -> Result<Vec<Exemption>, InputError> {
-        let Value::Array(items) = self.get(ptr) else {
-            return Err(self.err(ptr, "`exemptions` must be a list".into()));
-        };
-        let mut out = Vec::new();
-        for i in 0..items.len() {
-            let ip = format!("{ptr}/{i}");
-            let mut ex = Exemption::default();
-            for (k, v) in self.object(&ip)? {
-                let p = format!("{ip}/{}", esc(k));
-                match k.as_str() {
-                    "rules" => ex.rules = self.rule_ids(&p, config)?,
-                    "namespaces" => ex.namespaces = self.strings(&p)?,
-                    "kinds" => ex.kinds = self.strings(&p)?,
-                    "names" => ex.names = self.strings(&p)?,
-                    "namespace-labels" => {
-                        for (lk, lv) in self.object(&p)? {
-                            let value = lv.as_str().ok_or_else(|| {
-                                self.err(
-                                    &format!("{p}/{}", esc(lk)),
-                                    "label values must be strings".into(),
-                                )
-                            })?;
-                            ex.namespace_labels.insert(lk.clone(), value.to_string());
-                        }
-                    }
-                    "reason" => ex.reason = v.as_str().unwrap_or_default().trim().to_string(),
-                    _ => {
-                        return Err(self.unknown(
-                            &p,
-                            k,
-                            "rules, namespaces, namespace-labels, kinds, names, reason",
-                        ));
-                    }
-                }
-            }
-            if ex.reason.is_empty() {
-                return Err(self.err(&ip, format!("exemption {} needs a `reason`", i + 1)));
-            }
-            out.push(ex);
-        }
-        Ok(out)
-    }
-}
-
-trait IfEmpty {
-    fn if_empty(self, other: &str) -> String;
-}
-
-impl IfEmpty for String {
-    fn if_empty(self, other: &str) -> String {
-        if self.is_empty() {
-            other.to_string()
-        } else {
-            self
-        }
+        self.settings.rule_enabled(rule)
     }
 }
 

@@ -1,6 +1,6 @@
 //! A finding located in a file, and the report a lint run produces.
 
-use palisade_policies::{Action, Severity};
+use palisade_policies::{Enforcement, Severity};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -20,8 +20,8 @@ pub struct LintFinding {
     pub message: String,
     /// JSON pointer of the field, when the rule gave one.
     pub path: Option<String>,
-    #[serde(skip)]
-    pub action: Action,
+    /// What the finding does: `deny` fails the run (and would be denied at admission).
+    pub outcome: Enforcement,
 }
 
 /// Totals of a run.

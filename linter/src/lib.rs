@@ -4,7 +4,6 @@
 pub mod config;
 mod error;
 mod finding;
-mod inventory;
 mod lint;
 mod objects;
 pub mod report;
@@ -14,6 +13,7 @@ pub mod yaml;
 pub use config::Config;
 pub use error::InputError;
 pub use finding::{LintFinding, Report, Summary};
-pub use lint::{LintRun, Linter, SUPPRESSION_RULE};
+pub use lint::{LintRun, Linter};
 pub use objects::{ObjectRef, ParsedFile, parse_file};
+pub use palisade_policies::SUPPRESSION_RULE;
 pub use source::{Input, SourceFile, decode, discover, read, read_stdin};

@@ -1,19 +1,19 @@
 //! A lint run: parse every file in parallel, build the inventory, evaluate every object on all
 //! cores (one evaluator per worker), and turn findings into positioned, filtered, sorted results.
 
-use crate::config::{Config, Exemption};
-use crate::inventory::InventoryBuilder;
+use crate::config::Config;
 use crate::objects::{ObjectRef, ParsedFile, parse_file};
+use crate::yaml::Position;
 use crate::{Input, InputError, LintFinding, Report, SourceFile, Summary, read};
 use palisade_policies::input::{UserInfo, from_object};
-use palisade_policies::{Action, Engine, IGNORE_POINTER, RuleMeta, Severity, Suppression};
+use palisade_policies::{
+    Engine, Finding, IGNORE_POINTER, InventoryBuilder, NamespaceLabels, Operation, RuleMeta,
+    SUPPRESSION_RULE, Severity, Subject, Suppression, Verdict,
+};
 use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-
-/// Rule id of findings about `palisade.dev/ignore` annotations that are not honoured.
-pub const SUPPRESSION_RULE: &str = "PALISADE-SUPPRESSION";
 
 /// The outcome of a run: the report of everything that could be read, and the input errors.
 #[derive(Debug, Default)]
@@ -28,15 +28,17 @@ pub struct LintRun {
 #[derive(Debug, Clone)]
 pub struct Linter {
     engine: Engine,
-    config: Config,
+    verdict: Verdict,
     user: UserInfo,
 }
 
 impl Linter {
+    /// A linter judging with `config.settings` (its `fail-on` included).
     pub fn new(engine: Engine, config: Config) -> Self {
+        let verdict = Verdict::new(config.settings, &engine);
         Linter {
             engine,
-            config,
+            verdict,
             user: UserInfo::default(),
         }
     }
@@ -94,7 +96,7 @@ impl Linter {
         let inventory = self.engine.inventory(inventory);
         // Pass 2: the deferred objects, with the complete inventory; then each file's findings
         // sorted by position. Files keep their input order.
-        let per_file: Vec<Result<Vec<LintFinding>, InputError>> = passes
+        let per_file: Vec<Result<Vec<Pending>, InputError>> = passes
             .into_par_iter()
             .map_init(
                 || {
@@ -105,24 +107,31 @@ impl Linter {
                 |ev, first| {
                     let deferred = &first.deferred;
                     let more = self.lint_objects(ev, deferred, &deferred.objects, progress)?;
-                    let mut file = first.findings;
+                    let mut file = first.pending;
                     file.extend(more);
-                    file.sort_by(|a, b| {
-                        (a.line, a.column, &a.rule, &a.message)
-                            .cmp(&(b.line, b.column, &b.rule, &b.message))
-                    });
                     Ok(file)
                 },
             )
             .collect();
+        // The verdict, now that every namespace's labels are known; each file's findings are
+        // sorted by position.
         let mut findings = Vec::new();
         for r in per_file {
             match r {
-                Ok(f) => findings.extend(f),
+                Ok(pending) => {
+                    let mut file: Vec<LintFinding> = pending
+                        .into_iter()
+                        .flat_map(|p| self.judge(p, &ns_labels))
+                        .collect();
+                    file.sort_by(|a, b| {
+                        (a.line, a.column, &a.rule, &a.message)
+                            .cmp(&(b.line, b.column, &b.rule, &b.message))
+                    });
+                    findings.extend(file);
+                }
                 Err(e) => run.errors.push(e),
             }
         }
-        findings.retain(|f| !self.exempted(f, &ns_labels));
         let mut by_severity: BTreeMap<Severity, usize> =
             Severity::ALL.iter().map(|s| (*s, 0)).collect();
         for f in &findings {
@@ -168,7 +177,7 @@ impl Linter {
             .filter(|(_, d)| !**d)
             .map(|(o, _)| o.clone())
             .collect();
-        let findings = self.lint_objects(ev, &file, &now, progress)?;
+        let pending = self.lint_objects(ev, &file, &now, progress)?;
         let inventory = file
             .objects
             .iter()
@@ -183,7 +192,7 @@ impl Linter {
             objects,
             inventory,
             skipped,
-            findings,
+            pending,
             deferred,
         })
     }
@@ -195,7 +204,7 @@ impl Linter {
         file: &ParsedFile,
         objects: &[ObjectRef],
         progress: &AtomicUsize,
-    ) -> Result<Vec<LintFinding>, InputError> {
+    ) -> Result<Vec<Pending>, InputError> {
         let mut out = Vec::new();
         for obj in objects {
             out.extend(self.lint_object(ev, file, obj)?);
@@ -204,29 +213,15 @@ impl Linter {
         Ok(out)
     }
 
-    /// Whether a configured exemption covers the finding (the suppression pseudo-rule is never
-    /// exempted: it reports a problem with the annotation itself).
-    fn exempted(
-        &self,
-        f: &LintFinding,
-        ns_labels: &BTreeMap<String, BTreeMap<String, String>>,
-    ) -> bool {
-        f.rule != SUPPRESSION_RULE
-            && self.config.exemptions.iter().any(|e| {
-                exempts(e, &f.kind, &f.name, &f.namespace, ns_labels)
-                    && (e.rules.is_empty() || e.rules.contains(&f.rule))
-            })
-    }
-
     /// The catalogue of rules this run applies (plus the suppression pseudo-rule).
     pub fn active_rules(&self) -> Vec<RuleMeta> {
         let mut rules: Vec<RuleMeta> = self
             .engine
             .rules()
-            .filter(|r| self.config.rule_enabled(&r.id))
+            .filter(|r| self.verdict.settings().rule_enabled(&r.id))
             .cloned()
             .map(|mut r| {
-                if let Some(s) = self.config.severity.get(&r.id) {
+                if let Some(s) = self.verdict.settings().severity.get(&r.id) {
                     r.severity = *s;
                 }
                 r
@@ -236,30 +231,27 @@ impl Linter {
         rules
     }
 
+    /// Evaluates one object; `None` when there is nothing to judge.
     fn lint_object(
         &self,
         ev: &mut palisade_policies::Evaluator,
         file: &ParsedFile,
         obj: &ObjectRef,
-    ) -> Result<Vec<LintFinding>, InputError> {
+    ) -> Result<Option<Pending>, InputError> {
         let Some(value) = file.value(obj) else {
-            return Ok(Vec::new());
+            return Ok(None);
         };
-        let meta = |k: &str| {
+        let text = |ptr: &str| {
             value
-                .pointer(&format!("/metadata/{k}"))
+                .pointer(ptr)
                 .and_then(Value::as_str)
                 .unwrap_or_default()
                 .to_string()
         };
         let (kind, name, namespace) = (
-            value
-                .get("kind")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string(),
-            meta("name"),
-            meta("namespace"),
+            text("/kind"),
+            text("/metadata/name"),
+            text("/metadata/namespace"),
         );
         let decision = ev.evaluate(&from_object(value, &self.user)).map_err(|e| {
             let pos = file.locate(obj, "");
@@ -271,66 +263,64 @@ impl Linter {
             )
         })?;
         let suppression = Suppression::of(value);
-        let finding = |rule: String, severity, action, message, path: Option<String>| {
-            let pos = file.locate(obj, path.as_deref().unwrap_or(""));
-            LintFinding {
-                rule,
-                severity,
-                file: file.name.clone(),
-                line: pos.line,
-                column: pos.column,
-                kind: kind.clone(),
-                name: name.clone(),
-                namespace: namespace.clone(),
-                message,
-                path,
-                action,
-            }
-        };
-        let mut out = Vec::new();
-        for f in decision.findings {
-            if !self.config.rule_enabled(&f.rule)
-                || suppression.as_ref().is_some_and(|s| s.covers(&f.rule))
-            {
-                continue;
-            }
-            let severity = self
-                .config
-                .severity
-                .get(&f.rule)
-                .copied()
-                .unwrap_or(f.severity);
-            out.push(finding(f.rule, severity, f.action, f.message, f.path));
+        let noted = suppression.as_ref().is_some_and(|s| s.problem.is_some());
+        if decision.findings.is_empty() && !noted {
+            return Ok(None);
         }
-        if let Some(problem) = suppression.and_then(|s| s.problem)
-            && self.config.rule_enabled(SUPPRESSION_RULE)
-        {
-            out.push(finding(
-                SUPPRESSION_RULE.into(),
-                Severity::Low,
-                Action::Warn,
-                problem,
-                Some(IGNORE_POINTER.into()),
-            ));
-        }
-        Ok(out)
+        let positions = decision
+            .findings
+            .iter()
+            .map(|f| file.locate(obj, f.path.as_deref().unwrap_or("")))
+            .collect();
+        Ok(Some(Pending {
+            file: file.name.clone(),
+            ignore_position: file.locate(obj, IGNORE_POINTER),
+            kind,
+            name,
+            namespace,
+            suppression,
+            findings: decision.findings,
+            positions,
+        }))
     }
-}
 
-fn exempts(
-    e: &Exemption,
-    kind: &str,
-    name: &str,
-    ns: &str,
-    labels: &BTreeMap<String, BTreeMap<String, String>>,
-) -> bool {
-    (e.kinds.is_empty() || e.kinds.iter().any(|k| k == kind))
-        && (e.names.is_empty() || e.names.iter().any(|n| n == name))
-        && (e.namespaces.is_empty() || e.namespaces.iter().any(|n| n == ns))
-        && (e.namespace_labels.is_empty()
-            || labels
-                .get(ns)
-                .is_some_and(|l| e.namespace_labels.iter().all(|(k, v)| l.get(k) == Some(v))))
+    /// The verdict on one object's findings, located in its file.
+    fn judge(&self, p: Pending, labels: &NamespaceLabels) -> Vec<LintFinding> {
+        let subject = Subject {
+            kind: &p.kind,
+            name: &p.name,
+            namespace: &p.namespace,
+            namespace_labels: labels.get(&p.namespace),
+            user: &self.user,
+            operation: Operation::Create,
+            suppression: p.suppression.as_ref(),
+        };
+        let judgement = self.verdict.judge(&subject, p.findings, None);
+        judgement
+            .findings
+            .into_iter()
+            .map(|j| {
+                let pos = j
+                    .source
+                    .and_then(|i| p.positions.get(i).copied())
+                    .unwrap_or(p.ignore_position);
+                let f = j.finding;
+                LintFinding {
+                    rule: f.rule,
+                    severity: f.severity,
+                    file: p.file.clone(),
+                    line: pos.line,
+                    column: pos.column,
+                    kind: p.kind.clone(),
+                    name: p.name.clone(),
+                    namespace: p.namespace.clone(),
+                    message: f.message,
+                    path: f.path,
+                    outcome: j.outcome,
+                }
+            })
+            .collect()
+    }
 }
 
 fn suppression_rule() -> RuleMeta {
@@ -348,13 +338,27 @@ fn suppression_rule() -> RuleMeta {
     }
 }
 
+/// An evaluated object waiting for its verdict, which needs every namespace's labels.
+struct Pending {
+    file: String,
+    kind: String,
+    name: String,
+    namespace: String,
+    suppression: Option<Suppression>,
+    findings: Vec<Finding>,
+    /// Where each finding's field is.
+    positions: Vec<Position>,
+    /// Where the ignore annotation is (for a note that it is not honoured).
+    ignore_position: Position,
+}
+
 /// What the first pass keeps of a file.
 struct FirstPass {
     objects: usize,
     inventory: Vec<Value>,
     skipped: Vec<usize>,
-    /// Findings of the objects evaluated already.
-    findings: Vec<LintFinding>,
+    /// The objects evaluated already.
+    pending: Vec<Pending>,
     /// The objects whose rules read the inventory, with their documents.
     deferred: ParsedFile,
 }

@@ -201,7 +201,7 @@ mod tests {
             namespace: String::new(),
             message: String::new(),
             path: None,
-            action: palisade_policies::Action::Warn,
+            outcome: palisade_policies::Enforcement::Warn,
         };
         assert_eq!(object_ref(&finding), "ClusterRole/admin");
         assert_eq!(display_file(&finding.file), "<stdin>");

@@ -1,7 +1,7 @@
 //! `.palisade.yaml` parsing: valid files load; every mistake names the key and its line.
 
 use palisade_linter::Config;
-use palisade_policies::{PssLevel, PssVersion, Severity};
+use palisade_policies::{Enforcement, PssLevel, PssVersion, Severity};
 
 fn err(text: &str) -> String {
     match Config::parse(".palisade.yaml", text) {
@@ -16,7 +16,7 @@ fn full_config_loads() {
 pss:
   level: baseline
   version: v1.29
-fail-on: medium
+fail-on: high
 policies: [extra/]
 rules:
   disable: [RBAC-WILDCARD]
@@ -35,11 +35,17 @@ parameters:
     let c = Config::parse("c.yaml", text).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(c.pss_level, Some(PssLevel::Baseline));
     assert_eq!(c.pss_version, Some(PssVersion::Minor(29)));
-    assert_eq!(c.fail_on, Some(Severity::Medium));
+    assert_eq!(c.settings.fail_on, Severity::High);
     assert!(!c.rule_enabled("RBAC-WILDCARD"));
     assert!(c.rule_enabled("PSS-PRIVILEGED"));
-    assert_eq!(c.severity.get("RBAC-SECRETS-READ"), Some(&Severity::Low));
-    assert_eq!(c.exemptions[0].namespace_labels["team"], "infra");
+    assert_eq!(
+        c.settings.severity.get("RBAC-SECRETS-READ"),
+        Some(&Severity::Low)
+    );
+    assert_eq!(
+        c.settings.exemptions[0].scope.namespace_labels["team"],
+        "infra"
+    );
     assert_eq!(c.parameters["registry"], "example.org");
     let lines: Vec<usize> = c.rule_refs.iter().map(|(_, l)| *l).collect();
     assert_eq!(lines, [8, 10, 12]);
@@ -58,6 +64,8 @@ fn empty_config_is_default() {
     let c = Config::parse("c", "# nothing\n").unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(c.pss_level, None);
     assert!(c.rule_enabled("ANY"));
+    // Both doors block at medium and above unless configured otherwise.
+    assert_eq!(c.settings.fail_on, Severity::Medium);
 }
 
 #[test]
@@ -87,4 +95,53 @@ fn mistakes_name_key_and_line() {
     assert!(e.contains("mapping"), "{e}");
     let e = err("pss: {level: [\n");
     assert!(e.contains("YAML syntax error"), "{e}");
+}
+
+#[test]
+fn admission_keys_load() {
+    let text = r#"
+exemptions:
+  - users: [alice]
+    groups: [platform-admins]
+    service-accounts: [flux-system/kustomize-controller]
+    reason: the platform team deploys node agents
+enforcement:
+  - action: dryrun
+    rules: [RBAC-WILDCARD]
+  - action: warn
+    namespaces: [legacy]
+    namespace-labels: {tier: legacy}
+mutation:
+  namespaces: [team-a]
+"#;
+    let c = Config::parse("c.yaml", text).unwrap_or_else(|e| panic!("{e}"));
+    let ex = &c.settings.exemptions[0].scope;
+    assert_eq!(ex.users, ["alice"]);
+    assert_eq!(ex.groups, ["platform-admins"]);
+    assert_eq!(ex.service_accounts, ["flux-system/kustomize-controller"]);
+    let en = &c.settings.enforcement;
+    assert_eq!(en[0].action, Enforcement::Dryrun);
+    assert_eq!(en[0].scope.rules, ["RBAC-WILDCARD"]);
+    assert_eq!(en[1].action, Enforcement::Warn);
+    assert_eq!(en[1].scope.namespace_labels["tier"], "legacy");
+    assert_eq!(c.mutation_namespaces, ["team-a"]);
+    // The rule id is checked against the catalogue later, with its line.
+    assert_eq!(c.rule_refs, [("RBAC-WILDCARD".to_string(), 9)]);
+}
+
+#[test]
+fn admission_key_mistakes_name_key_and_line() {
+    let e = err("enforcement:\n  - namespaces: [a]\n");
+    assert!(e.contains(":2") && e.contains("action"), "{e}");
+    let e = err("enforcement:\n  - action: block\n");
+    assert!(e.contains(":2") && e.contains("block"), "{e}");
+    let e = err("exemptions:\n  - service-accounts: [ci]\n    reason: x\n");
+    assert!(e.contains(":2") && e.contains("namespace/name"), "{e}");
+    let e = err("mutation:\n  labels: [a]\n");
+    assert!(e.contains(":2") && e.contains("labels"), "{e}");
+    let e = err("exemptions:\n  - userz: [a]\n    reason: x\n");
+    assert!(
+        e.contains(":2") && e.contains("userz") && e.contains("service-accounts"),
+        "{e}"
+    );
 }

@@ -5,6 +5,7 @@
 //! regorus's bytecode VM; a module the VM cannot compile falls back to the interpreter with the same
 //! results. The input is Gatekeeper-shaped and built by [`input::review`], shared by every door.
 
+pub mod admission;
 mod batch;
 mod bundle;
 mod catalog;
@@ -20,8 +21,11 @@ pub mod input;
 pub mod kinds;
 mod options;
 mod rego_tests;
+mod settings;
 mod severity;
 mod suppress;
+mod sync;
+mod verdict;
 
 pub use bundle::{PolicySource, builtin_sources, load_dir};
 pub use catalog::{PssLevel, RuleMeta};
@@ -30,7 +34,14 @@ pub use error::{EvalError, LoadError};
 pub use evaluator::{Evaluator, Inventory};
 pub use facts::FACTS_KEY;
 pub use finding::{Action, Decision, Finding};
+pub use input::UserInfo;
 pub use options::{LATEST_PSS_VERSION, Options, PssVersion};
 pub use rego_tests::{TestOutcome, run_rego_tests};
+pub use settings::{
+    DEFAULT_FAIL_ON, Enforcement, EnforcementOverride, Exemption, NamespaceLabels, Scope, Settings,
+    Subject,
+};
 pub use severity::Severity;
 pub use suppress::{IGNORE_ANNOTATION, IGNORE_POINTER, Suppression};
+pub use sync::{INVENTORY_KINDS, InventoryBuilder};
+pub use verdict::{Judged, Judgement, Operation, SUPPRESSION_RULE, Verdict};

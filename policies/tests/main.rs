@@ -5,3 +5,4 @@ mod engine;
 mod psa_conformance;
 mod pss_agreement;
 mod rbac_agreement;
+mod verdict;

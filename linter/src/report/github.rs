@@ -66,7 +66,6 @@ fn escape_property(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use palisade_policies::Action;
 
     fn finding(file: &str, severity: Severity) -> LintFinding {
         LintFinding {
@@ -80,7 +79,7 @@ mod tests {
             namespace: "ns".into(),
             message: "50% done\r\n::error::injected, a:b".into(),
             path: None,
-            action: Action::Deny,
+            outcome: palisade_policies::Enforcement::Deny,
         }
     }
 

@@ -1,11 +1,13 @@
 //! The `json` format: a stable document that scripts can rely on.
 //!
 //! ```text
-//! {"findings":[{"rule","severity","file","line","column","kind","name","namespace","message","path"}],
+//! {"findings":[{"rule","severity","file","line","column","kind","name","namespace","message","path","outcome"}],
 //!  "summary":{"files","objects","findings","by_severity":{"critical","high","medium","low","info"}}}
 //! ```
 //!
-//! Keys appear in exactly this order, `path` is `null` when the rule named no field, and every
+//! Keys appear in exactly this order, `path` is `null` when the rule named no field, `outcome` is
+//! what the finding does (`deny`: fails the run and would be denied at admission; `warn`;
+//! `dryrun`), and every
 //! severity is present in `by_severity`. The document has its own serialised types rather than deriving
 //! from the Rust ones, so that adding a field to [`LintFinding`] cannot change it by accident; it is
 //! streamed, so a large report is never copied into one JSON tree.
@@ -71,6 +73,7 @@ struct JsonFinding<'a> {
     namespace: &'a str,
     message: &'a str,
     path: Option<&'a str>,
+    outcome: &'static str,
 }
 
 impl<'a> From<&'a LintFinding> for JsonFinding<'a> {
@@ -86,6 +89,7 @@ impl<'a> From<&'a LintFinding> for JsonFinding<'a> {
             namespace: &f.namespace,
             message: &f.message,
             path: f.path.as_deref(),
+            outcome: f.outcome.as_str(),
         }
     }
 }

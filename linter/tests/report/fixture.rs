@@ -2,7 +2,7 @@
 //! one active rule that fired nothing, and a message full of characters every format escapes.
 
 use palisade_linter::{LintFinding, Report, Summary};
-use palisade_policies::{Action, PssLevel, RuleMeta, Severity};
+use palisade_policies::{Enforcement, PssLevel, RuleMeta, Severity};
 
 /// The message that needs escaping in XML, JSON, workflow commands and terminals alike.
 pub const NASTY: &str =
@@ -47,7 +47,7 @@ fn finding(
         namespace: namespace.to_string(),
         message: message.to_string(),
         path: path.map(str::to_string),
-        action: Action::Deny,
+        outcome: Enforcement::Deny,
     }
 }
 

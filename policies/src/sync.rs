@@ -1,9 +1,10 @@
-//! `data.inventory` for a lint run: the objects rules need to see beside the one under review,
-//! taken from the whole file set, in Gatekeeper's sync shape
-//! (`cluster[apiVersion][kind][name]`, `namespace[ns][apiVersion][kind][name]`).
+//! `data.inventory`: the objects rules need to see beside the one under review, in Gatekeeper's
+//! sync shape (`cluster[apiVersion][kind][name]`, `namespace[ns][apiVersion][kind][name]`). The
+//! linter builds it from the whole file set, the webhook from an inventory file (and later from
+//! the cluster's watch cache); both then hand it to [`crate::Engine::inventory`].
 
+use crate::settings::NamespaceLabels;
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
 
 /// Kinds copied into the inventory (what the built-in rules look at).
 pub const INVENTORY_KINDS: [&str; 6] = [
@@ -18,13 +19,13 @@ pub const INVENTORY_KINDS: [&str; 6] = [
 /// Cluster-scoped kinds among [`INVENTORY_KINDS`].
 const CLUSTER_SCOPED: [&str; 3] = ["Namespace", "ClusterRoleBinding", "ClusterRole"];
 
-/// Builds the inventory from every object of the run.
+/// Builds the inventory from objects.
 #[derive(Debug, Default)]
 pub struct InventoryBuilder {
     cluster: Map<String, Value>,
     namespaced: Map<String, Value>,
     /// Namespace labels, for exemptions by namespace label.
-    pub namespace_labels: BTreeMap<String, BTreeMap<String, String>>,
+    pub namespace_labels: NamespaceLabels,
 }
 
 impl InventoryBuilder {
@@ -77,8 +78,22 @@ impl InventoryBuilder {
         by_kind.insert(name, object);
     }
 
-    /// The `data.inventory` value.
-    pub fn build(self) -> (Value, BTreeMap<String, BTreeMap<String, String>>) {
+    /// Adds every object of a list (`kind: List` / `*List` items are expanded).
+    pub fn extend(&mut self, objects: impl IntoIterator<Item = Value>) {
+        for mut object in objects {
+            let is_list = object
+                .get("kind")
+                .and_then(Value::as_str)
+                .is_some_and(|k| k.ends_with("List"));
+            match object.get_mut("items").map(Value::take) {
+                Some(Value::Array(items)) if is_list => self.extend(items),
+                _ => self.add(object),
+            }
+        }
+    }
+
+    /// The `data.inventory` value and the namespace labels.
+    pub fn build(self) -> (Value, NamespaceLabels) {
         let mut inv = Map::new();
         inv.insert("cluster".into(), Value::Object(self.cluster));
         inv.insert("namespace".into(), Value::Object(self.namespaced));

@@ -29,6 +29,8 @@ pub enum Command {
     Probe(crate::probe_cmd::ProbeArgs),
     /// Work with flow records: import captures from other tools.
     Flows(crate::flows_cmd::FlowsArgs),
+    /// Run the admission webhook (AdmissionReview v1 over TLS: POST /validate, /mutate).
+    Webhook(Box<crate::webhook_cmd::WebhookArgs>),
 }
 
 /// Policy selection shared by every command that evaluates.
@@ -101,14 +103,52 @@ pub enum ColorChoice {
     Never,
 }
 
-fn parse_level(s: &str) -> Result<PssLevel, String> {
+pub fn parse_level(s: &str) -> Result<PssLevel, String> {
     s.parse()
 }
 
-fn parse_version(s: &str) -> Result<PssVersion, String> {
+pub fn parse_version(s: &str) -> Result<PssVersion, String> {
     s.parse()
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
     s.parse()
+}
+
+/// A duration: `500ms`, `2s`, `1m`, `1h` (a bare number is seconds).
+pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let s = s.trim();
+    let split = s
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(s.len());
+    let (number, unit) = s.split_at(split);
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("invalid duration `{s}` (expected e.g. 500ms, 2s, 1m)"))?;
+    let seconds = match unit {
+        "ms" => value / 1000.0,
+        "" | "s" => value,
+        "m" => value * 60.0,
+        "h" => value * 3600.0,
+        _ => return Err(format!("invalid duration unit in `{s}` (ms, s, m or h)")),
+    };
+    std::time::Duration::try_from_secs_f64(seconds)
+        .map_err(|e| format!("invalid duration `{s}`: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
+        assert_eq!(parse_duration("3"), Ok(Duration::from_secs(3)));
+        assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
+        assert!(parse_duration("2 weeks").is_err());
+        assert!(parse_duration("s").is_err());
+        assert!(parse_duration("-1s").is_err());
+    }
 }

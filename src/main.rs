@@ -3,11 +3,13 @@
 mod cli;
 mod flows_cmd;
 mod lint_cmd;
+mod logs;
 mod probe_cmd;
 mod progress;
 mod rules_cmd;
 mod setup;
 mod test_cmd;
+mod webhook_cmd;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -25,6 +27,7 @@ fn main() -> ExitCode {
         cli::Command::Test(args) => test_cmd::run(args),
         cli::Command::Probe(args) => probe_cmd::run(args),
         cli::Command::Flows(args) => flows_cmd::run(args),
+        cli::Command::Webhook(args) => webhook_cmd::run(*args),
     };
     match result {
         Ok(code) => code,

@@ -62,7 +62,7 @@ pub struct ProbeArgs {
 }
 
 pub fn run(args: ProbeArgs) -> Result<ExitCode> {
-    init_logs(&args.log_format);
+    crate::logs::init(&args.log_format);
     let inventory = match &args.inventory {
         // With --inventory-reload the file may appear (or be fixed) later.
         Some(path) if args.inventory_reload.is_some() => {
@@ -134,19 +134,4 @@ fn node_name() -> String {
         .or_else(|| std::fs::read_to_string("/proc/sys/kernel/hostname").ok())
         .map(|n| n.trim().to_owned())
         .unwrap_or_else(|| "unknown".to_owned())
-}
-
-fn init_logs(format: &str) {
-    use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("PALISADE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(ansi);
-    let _ = if format == "json" {
-        builder.json().try_init()
-    } else {
-        builder.try_init()
-    };
 }

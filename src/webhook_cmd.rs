@@ -1,0 +1,215 @@
+//! `palisade webhook`: the admission webhook. Flags (each also from an environment variable)
+//! become server options; policies, configuration and the inventory come from files, re-read
+//! when they change. Runs until SIGTERM or SIGINT, then shuts down gracefully.
+
+use crate::cli::PolicyArgs;
+use crate::cli::{parse_duration, parse_level, parse_version};
+use crate::setup::engine_and_config;
+use anyhow::{Context, Result};
+use palisade_linter::config::DEFAULT_CONFIG;
+use palisade_linter::{SourceFile, parse_file};
+use palisade_policies::{PssLevel, PssVersion, Verdict};
+use palisade_webhook::{FailureMode, PolicySet, ServerOptions, Source};
+use serde_json::Value;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+#[derive(Debug, clap::Args)]
+pub struct WebhookArgs {
+    /// Serving certificate (PEM chain), reloaded when it changes.
+    #[arg(long, env = "PALISADE_CERT", value_name = "FILE")]
+    pub cert: PathBuf,
+    /// Private key of the serving certificate (PEM).
+    #[arg(long, env = "PALISADE_KEY", value_name = "FILE")]
+    pub key: PathBuf,
+    /// TLS address for POST /validate and /mutate.
+    #[arg(
+        long,
+        env = "PALISADE_LISTEN",
+        value_name = "ADDR",
+        default_value = "0.0.0.0:8443"
+    )]
+    pub listen: SocketAddr,
+    /// Plain-HTTP address for GET /healthz, /readyz and /metrics.
+    #[arg(
+        long,
+        env = "PALISADE_METRICS_LISTEN",
+        value_name = "ADDR",
+        default_value = "0.0.0.0:9090"
+    )]
+    pub metrics_listen: SocketAddr,
+    /// Configuration file [default: `.palisade.yaml` in the working directory, if present].
+    #[arg(long, env = "PALISADE_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Directory (or file) of user Rego policies. Repeatable; comma-separated in the variable.
+    #[arg(
+        long = "policies",
+        env = "PALISADE_POLICIES",
+        value_name = "DIR",
+        value_delimiter = ','
+    )]
+    pub policies: Vec<PathBuf>,
+    /// Use only user policies, not the built-in library.
+    #[arg(long, env = "PALISADE_NO_BUILTIN")]
+    pub no_builtin: bool,
+    /// Pod Security level [default: restricted, or the configuration's].
+    #[arg(long, env = "PALISADE_PSS_LEVEL", value_parser = parse_level)]
+    pub pss_level: Option<PssLevel>,
+    /// Pod Security Standards version [default: latest, or the configuration's].
+    #[arg(long, env = "PALISADE_PSS_VERSION", value_parser = parse_version)]
+    pub pss_version: Option<PssVersion>,
+    /// Objects the rules see beside the one under review (namespaces, bindings, …): the output of
+    /// `kubectl get namespaces,clusterroles,clusterrolebindings,rolebindings -A -o yaml`.
+    #[arg(long, env = "PALISADE_INVENTORY", value_name = "FILE")]
+    pub inventory: Option<PathBuf>,
+    /// Evaluation timeout of one request (waiting included).
+    #[arg(long, env = "PALISADE_TIMEOUT", value_name = "DURATION", default_value = "2s", value_parser = parse_duration)]
+    pub timeout: Duration,
+    /// What a request gets when its evaluation times out or fails.
+    #[arg(long, env = "PALISADE_FAILURE_MODE", default_value = "fail-open", value_parser = ["fail-open", "fail-closed"])]
+    pub failure_mode: String,
+    /// Largest request body, in bytes (larger: HTTP 413).
+    #[arg(long, env = "PALISADE_MAX_BODY", value_name = "BYTES", default_value_t = 3 * 1024 * 1024)]
+    pub max_body: usize,
+    /// Evaluations at once [default: the number of CPUs].
+    #[arg(long, env = "PALISADE_CONCURRENCY", value_name = "N")]
+    pub concurrency: Option<usize>,
+    /// How often certificate, policy, configuration and inventory files are checked for changes.
+    #[arg(long, env = "PALISADE_RELOAD_INTERVAL", value_name = "DURATION", default_value = "2s", value_parser = parse_duration)]
+    pub reload_interval: Duration,
+    /// After SIGTERM: time to keep serving with readiness off, before draining.
+    #[arg(long, env = "PALISADE_SHUTDOWN_DELAY", value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
+    pub shutdown_delay: Duration,
+    /// Log format on stderr.
+    #[arg(long, env = "PALISADE_LOG_FORMAT", default_value = "json", value_parser = ["text", "json"])]
+    pub log_format: String,
+}
+
+pub fn run(args: WebhookArgs) -> Result<ExitCode> {
+    crate::logs::init(&args.log_format);
+    let mut options = ServerOptions::new(args.cert.clone(), args.key.clone());
+    options.listen = args.listen;
+    options.metrics_listen = args.metrics_listen;
+    options.timeout = args.timeout;
+    options.failure_mode = args
+        .failure_mode
+        .parse::<FailureMode>()
+        .map_err(anyhow::Error::msg)?;
+    options.max_body = args.max_body;
+    if let Some(n) = args.concurrency {
+        options.concurrency = n.max(1);
+    }
+    options.reload_interval = args.reload_interval;
+    let workers = options.concurrency;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .worker_threads(std::thread::available_parallelism().map_or(2, |n| n.get()))
+        // Evaluations run on the blocking pool, one evaluator per thread: bound it.
+        .max_blocking_threads(workers + 2)
+        .build()
+        .context("starting the async runtime")?;
+    let source = Arc::new(FileSource::new(&args));
+    let delay = args.shutdown_delay;
+    runtime.block_on(async move {
+        let running = palisade_webhook::start(options, source).await?;
+        wait_for_signal().await;
+        running.shutdown(delay).await;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+async fn wait_for_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) {
+        (Ok(mut term), Ok(mut int)) => {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+        }
+        _ => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+/// Policies and configuration from files, as `palisade lint` reads them; the inventory from a file.
+#[derive(Debug)]
+struct FileSource {
+    args: PolicyArgs,
+    inventory: Option<PathBuf>,
+    /// Policy directories named by the configuration last loaded (watched too).
+    config_dirs: Mutex<Vec<PathBuf>>,
+}
+
+impl FileSource {
+    fn new(args: &WebhookArgs) -> Self {
+        FileSource {
+            args: PolicyArgs {
+                pss_level: args.pss_level,
+                pss_version: args.pss_version,
+                policies: args.policies.clone(),
+                no_builtin: args.no_builtin,
+                config: args.config.clone(),
+            },
+            inventory: args.inventory.clone(),
+            config_dirs: Mutex::new(Vec::new()),
+        }
+    }
+}
+
+impl Source for FileSource {
+    fn load(&self) -> Result<PolicySet, String> {
+        let (engine, config) = engine_and_config(&self.args).map_err(|e| format!("{e:#}"))?;
+        if let Ok(mut dirs) = self.config_dirs.lock() {
+            dirs.clone_from(&config.policies);
+        }
+        Ok(PolicySet {
+            verdict: Verdict::new(config.settings, &engine),
+            engine,
+            mutation_namespaces: config.mutation_namespaces,
+        })
+    }
+
+    fn watched(&self) -> Vec<PathBuf> {
+        let config = self
+            .args
+            .config
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG));
+        let mut paths = vec![config];
+        paths.extend(self.args.policies.iter().cloned());
+        if let Ok(dirs) = self.config_dirs.lock() {
+            paths.extend(dirs.iter().cloned());
+        }
+        paths
+    }
+
+    fn inventory_path(&self) -> Option<PathBuf> {
+        self.inventory.clone()
+    }
+
+    fn read_inventory(&self) -> Result<Vec<Value>, String> {
+        let Some(path) = &self.inventory else {
+            return Ok(Vec::new());
+        };
+        read_objects(path).map_err(|e| format!("{e:#}"))
+    }
+}
+
+/// Every Kubernetes object in a YAML or JSON file (`List` items expanded).
+fn read_objects(path: &Path) -> Result<Vec<Value>> {
+    let source: SourceFile = palisade_linter::read(path)?;
+    let file = parse_file(&source)?;
+    Ok(file
+        .objects
+        .iter()
+        .filter_map(|o| file.value(o).cloned())
+        .collect())
+}

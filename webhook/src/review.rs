@@ -1,0 +1,170 @@
+//! One review, start to finish, on a blocking thread: parse the AdmissionReview, evaluate the
+//! object (and on UPDATE the old object), judge with the shared verdict, and write the response.
+//! Mutation computes the restricted-defaults patch for namespaces that opted in.
+
+use crate::state::Snapshot;
+use palisade_policies::admission::{Request, Response};
+use palisade_policies::{
+    Evaluator, Finding, Judgement, Operation, Subject, Suppression, input, kinds,
+};
+use serde_json::Value;
+
+/// Namespace label that opts a namespace into mutation…
+pub const MUTATE_LABEL: &str = "palisade.dev/mutate";
+/// …with this value.
+pub const MUTATE_LABEL_VALUE: &str = "restricted-defaults";
+
+/// What a review produced.
+#[derive(Debug)]
+pub(crate) enum Answer {
+    /// Answered (allowed or denied).
+    Reviewed(Box<Reviewed>),
+    /// Evaluation failed: the failure mode decides.
+    Failed(String),
+}
+
+/// An answered review and what logs and metrics need of it.
+#[derive(Debug)]
+pub(crate) struct Reviewed {
+    pub request: Request,
+    pub response: Response,
+    /// The judgement, when the request was evaluated.
+    pub judgement: Option<Judgement>,
+}
+
+/// `POST /validate`.
+pub(crate) fn validate(snapshot: &Snapshot, ev: &mut Evaluator, request: Request) -> Answer {
+    let skip = request.operation == Operation::Connect
+        || !(request.sub_resource.is_empty() || request.sub_resource == "ephemeralcontainers");
+    if skip {
+        let response = Response::allow(&request.uid);
+        return reviewed(request, response, None);
+    }
+    let findings = match evaluate(ev, &request) {
+        Ok(f) => f,
+        Err(error) => return Answer::Failed(error),
+    };
+    let before = match old_object(&request) {
+        Some(old) => match ev.evaluate(&input::from_admission_request(&with_object(
+            &request.raw,
+            old.clone(),
+        ))) {
+            Ok(d) => Some(d.findings),
+            Err(e) => return Answer::Failed(e.to_string()),
+        },
+        None => None,
+    };
+    let object = request.raw.get("object").unwrap_or(&Value::Null);
+    let suppression = Suppression::of(object);
+    let name = object_name(&request);
+    let subject = Subject {
+        kind: &request.kind,
+        name: &name,
+        namespace: &request.namespace,
+        namespace_labels: snapshot.namespace_labels.get(&request.namespace),
+        user: &request.user,
+        operation: request.operation,
+        suppression: suppression.as_ref(),
+    };
+    let judgement = snapshot
+        .policies
+        .verdict
+        .judge(&subject, findings, before.as_deref());
+    let response = Response::judged(&request.uid, &judgement);
+    reviewed(request, response, Some(judgement))
+}
+
+/// `POST /mutate`: the restricted defaults, for pod templates in namespaces that opted in.
+pub(crate) fn mutate(snapshot: &Snapshot, ev: &mut Evaluator, request: Request) -> Answer {
+    let applies = matches!(request.operation, Operation::Create | Operation::Update)
+        && request.sub_resource.is_empty()
+        && kinds::pod_spec_pointer(&request.kind).is_some()
+        && mutation_enabled(snapshot, &request.namespace);
+    let mut response = Response::allow(&request.uid);
+    if applies {
+        match patch(ev, &request) {
+            Ok(ops) if !ops.is_empty() => response.patch = Some(ops),
+            Ok(_) => {}
+            Err(error) => return Answer::Failed(error),
+        }
+    }
+    reviewed(request, response, None)
+}
+
+/// Whether pods in `namespace` get the restricted defaults.
+fn mutation_enabled(snapshot: &Snapshot, namespace: &str) -> bool {
+    snapshot
+        .policies
+        .mutation_namespaces
+        .iter()
+        .any(|n| n == namespace)
+        || snapshot
+            .namespace_labels
+            .get(namespace)
+            .and_then(|l| l.get(MUTATE_LABEL))
+            .is_some_and(|v| v == MUTATE_LABEL_VALUE)
+}
+
+/// The findings for the request's object.
+fn evaluate(ev: &mut Evaluator, request: &Request) -> Result<Vec<Finding>, String> {
+    ev.evaluate(&input::from_admission_request(&request.raw))
+        .map(|d| d.findings)
+        .map_err(|e| e.to_string())
+}
+
+/// The restricted-defaults patch for the request's object.
+fn patch(ev: &mut Evaluator, request: &Request) -> Result<Vec<Value>, String> {
+    ev.evaluate(&input::from_admission_request(&request.raw))
+        .map(|d| d.patches)
+        .map_err(|e| e.to_string())
+}
+
+/// The old object of an UPDATE, when there is one.
+fn old_object(request: &Request) -> Option<&Value> {
+    if request.operation != Operation::Update {
+        return None;
+    }
+    request.raw.get("oldObject").filter(|o| o.is_object())
+}
+
+/// The request as it would have been had `object` been submitted (for judging the old object).
+fn with_object(raw: &Value, object: Value) -> Value {
+    let mut review = serde_json::Map::new();
+    if let Value::Object(fields) = raw {
+        for (k, v) in fields {
+            if k != "object" && k != "oldObject" {
+                review.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    review.insert("object".into(), object);
+    review.insert("oldObject".into(), Value::Null);
+    Value::Object(review)
+}
+
+/// The object's name: the request's, else `metadata.name`, else `metadata.generateName`.
+fn object_name(request: &Request) -> String {
+    if !request.name.is_empty() {
+        return request.name.clone();
+    }
+    let meta = |k: &str| {
+        request
+            .raw
+            .pointer(&format!("/object/metadata/{k}"))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    match meta("name") {
+        n if n.is_empty() => meta("generateName"),
+        n => n,
+    }
+}
+
+fn reviewed(request: Request, response: Response, judgement: Option<Judgement>) -> Answer {
+    Answer::Reviewed(Box::new(Reviewed {
+        request,
+        response,
+        judgement,
+    }))
+}

@@ -29,6 +29,8 @@ pub enum Command {
     Probe(crate::probe_cmd::ProbeArgs),
     /// Work with flow records: import captures from other tools.
     Flows(crate::flows_cmd::FlowsArgs),
+    /// Certificates for the admission webhook: CA, serving certificate, rotation, caBundle.
+    Certs(crate::certs_cmd::CertsArgs),
 }
 
 /// Policy selection shared by every command that evaluates.

@@ -1,5 +1,6 @@
 //! `palisade`: command-line entry point. Parses arguments and hands off to one command module.
 
+mod certs_cmd;
 mod cli;
 mod flows_cmd;
 mod lint_cmd;
@@ -25,6 +26,7 @@ fn main() -> ExitCode {
         cli::Command::Test(args) => test_cmd::run(args),
         cli::Command::Probe(args) => probe_cmd::run(args),
         cli::Command::Flows(args) => flows_cmd::run(args),
+        cli::Command::Certs(args) => certs_cmd::run(args),
     };
     match result {
         Ok(code) => code,

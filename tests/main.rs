@@ -4,4 +4,5 @@ mod cli_certs;
 mod cli_flows;
 mod cli_lint;
 mod cli_policies;
+mod manifests;
 mod real_world;

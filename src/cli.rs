@@ -31,6 +31,8 @@ pub enum Command {
     Flows(crate::flows_cmd::FlowsArgs),
     /// Run the admission webhook (AdmissionReview v1 over TLS: POST /validate, /mutate).
     Webhook(Box<crate::webhook_cmd::WebhookArgs>),
+    /// Certificates for the admission webhook: CA, serving certificate, rotation, caBundle.
+    Certs(crate::certs_cmd::CertsArgs),
 }
 
 /// Policy selection shared by every command that evaluates.

@@ -1,5 +1,6 @@
 //! `palisade`: command-line entry point. Parses arguments and hands off to one command module.
 
+mod certs_cmd;
 mod cli;
 mod flows_cmd;
 mod lint_cmd;
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
         cli::Command::Probe(args) => probe_cmd::run(args),
         cli::Command::Flows(args) => flows_cmd::run(args),
         cli::Command::Webhook(args) => webhook_cmd::run(*args),
+        cli::Command::Certs(args) => certs_cmd::run(args),
     };
     match result {
         Ok(code) => code,

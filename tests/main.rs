@@ -1,6 +1,8 @@
 //! The `palisade` binary's integration tests, in one test binary (one link instead of one per file).
 
+mod cli_certs;
 mod cli_flows;
 mod cli_lint;
 mod cli_policies;
+mod manifests;
 mod real_world;

@@ -1,0 +1,4 @@
+//! palisade-certs integration tests, in one test binary.
+
+mod chain;
+mod patch;

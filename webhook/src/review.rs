@@ -27,6 +27,8 @@ pub(crate) enum Answer {
 #[derive(Debug)]
 pub(crate) struct Reviewed {
     pub request: Request,
+    /// The object's name (the request's, else from the object's metadata).
+    pub name: String,
     pub response: Response,
     /// The judgement, when the request was evaluated.
     pub judgement: Option<Judgement>,
@@ -163,6 +165,7 @@ fn object_name(request: &Request) -> String {
 
 fn reviewed(request: Request, response: Response, judgement: Option<Judgement>) -> Answer {
     Answer::Reviewed(Box::new(Reviewed {
+        name: object_name(&request),
         request,
         response,
         judgement,

@@ -165,25 +165,25 @@ fn answered(state: &State, endpoint: Endpoint, r: &Reviewed) -> Response {
                 .map(|j| j.finding.rule.as_str())
                 .collect();
             if !rules.is_empty() {
-                audit(req, outcome.as_str(), &rules.join(","));
+                audit(req, &r.name, outcome.as_str(), &rules.join(","));
             }
         }
     }
     if let Some(patch) = &r.response.patch {
-        tracing::info!(target: "palisade::audit", uid = %req.uid, kind = %req.kind, namespace = %req.namespace, operations = patch.len(), dry_run = req.dry_run, "mutated");
+        tracing::info!(target: "palisade::audit", uid = %req.uid, kind = %req.kind, namespace = %req.namespace, name = %r.name, operations = patch.len(), dry_run = req.dry_run, "mutated");
     }
     json(r.response.to_review())
 }
 
 /// One audit line per denial, warning and dry-run record.
-fn audit(req: &Request, outcome: &str, rules: &str) {
+fn audit(req: &Request, name: &str, outcome: &str, rules: &str) {
     tracing::info!(
         target: "palisade::audit",
         uid = %req.uid,
         operation = op(req),
         kind = %req.kind,
         namespace = %req.namespace,
-        name = %req.name,
+        name,
         user = %req.user.username,
         dry_run = req.dry_run,
         outcome,

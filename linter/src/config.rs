@@ -10,6 +10,7 @@
 //! rules:
 //!   enable: [PSS-PRIVILEGED]     # only these (optional)
 //!   disable: [RBAC-WILDCARD]
+//!   unsuppressible: [PSS-PRIVILEGED]     # no palisade.dev/ignore annotation silences these
 //!   severity: {RBAC-SECRETS-READ: low}   # a rule's top severity
 //! exemptions:                    # every criterion given must match
 //!   - rules: [PSS-HOST-NAMESPACES]     # omitted = every rule

@@ -329,6 +329,7 @@ fn suppression_rule() -> RuleMeta {
         title: "Suppression annotation not honoured".into(),
         severity: Severity::Low,
         kinds: Vec::new(),
+        subresources: Vec::new(),
         remediation: "Write the annotation as `palisade.dev/ignore: \"RULE-ID[,RULE-ID]: reason\"`; a reason is required.".into(),
         pss_level: None,
         since: None,

@@ -57,6 +57,10 @@ fn enable_limits_rules() {
         Config::parse("c", "rules: {enable: [PSS-PRIVILEGED]}").unwrap_or_else(|e| panic!("{e}"));
     assert!(c.rule_enabled("PSS-PRIVILEGED"));
     assert!(!c.rule_enabled("PSS-HOST-PORTS"));
+    let c = Config::parse("c", "rules:\n  unsuppressible: [PSS-PRIVILEGED]\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(c.settings.unsuppressible.contains("PSS-PRIVILEGED"));
+    assert_eq!(c.rule_refs, [("PSS-PRIVILEGED".to_string(), 2)]);
 }
 
 #[test]

@@ -42,6 +42,10 @@ pub struct RuleMeta {
     pub title: String,
     pub severity: Severity,
     pub kinds: Vec<String>,
+    /// Subresources (`status`, `scale`, …) whose requests the rule judges at admission; requests
+    /// for other subresources (but `ephemeralcontainers`, judged as a pod update) are not judged.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub subresources: Vec<String>,
     pub remediation: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pss_level: Option<PssLevel>,
@@ -93,15 +97,19 @@ impl RuleMeta {
                 .map_err(|e| err(format!("`severity`: {e}")))?,
             None => Severity::Medium,
         };
-        let kinds = match obj.get("kinds") {
-            None => Vec::new(),
-            Some(Value::Array(items)) => items
-                .iter()
-                .map(|k| k.as_str().map(str::to_string))
-                .collect::<Option<Vec<_>>>()
-                .ok_or_else(|| err("`kinds` must be a list of strings".into()))?,
-            Some(other) => return Err(err(format!("`kinds` must be a list, got {other}"))),
+        let strings = |key: &str| -> Result<Vec<String>, LoadError> {
+            match obj.get(key) {
+                None => Ok(Vec::new()),
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .map(|k| k.as_str().map(str::to_string))
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| err(format!("`{key}` must be a list of strings"))),
+                Some(other) => Err(err(format!("`{key}` must be a list, got {other}"))),
+            }
         };
+        let kinds = strings("kinds")?;
+        let subresources = strings("subresources")?;
         let pss_level = match text("pss_level")? {
             Some(s) => Some(
                 s.parse::<PssLevel>()
@@ -128,6 +136,7 @@ impl RuleMeta {
             id,
             severity,
             kinds,
+            subresources,
             remediation: text("remediation")?.unwrap_or_default(),
             pss_level,
             since,
@@ -171,5 +180,7 @@ mod tests {
         assert!(format!("{e:?}").contains("severity"));
         let e = RuleMeta::parse("p", "f.rego", false, &json!({"kinds": "Pod"})).err();
         assert!(format!("{e:?}").contains("kinds"));
+        let e = RuleMeta::parse("p", "f.rego", false, &json!({"subresources": [1]})).err();
+        assert!(format!("{e:?}").contains("subresources"));
     }
 }

@@ -133,6 +133,9 @@ pub struct Settings {
     /// When set, only these rules run.
     pub enable: Option<BTreeSet<String>>,
     pub disable: BTreeSet<String>,
+    /// Rules an ignore annotation cannot silence. At admission an annotation is a self-exemption
+    /// by whoever writes the object; these rules hold regardless (in both doors).
+    pub unsuppressible: BTreeSet<String>,
     /// Top severity per rule: findings at the rule's own top severity take it; findings the rule
     /// graded lower keep theirs unless it is lower still.
     pub severity: BTreeMap<String, Severity>,
@@ -150,6 +153,7 @@ impl Default for Settings {
             fail_on: DEFAULT_FAIL_ON,
             enable: None,
             disable: BTreeSet::new(),
+            unsuppressible: BTreeSet::new(),
             severity: BTreeMap::new(),
             exemptions: Vec::new(),
             enforcement: Vec::new(),

@@ -9,7 +9,7 @@
 //! is a warning, not a denial: only what the update introduces blocks.
 
 use crate::settings::{Enforcement, Settings, Subject};
-use crate::{Action, Engine, Finding, IGNORE_POINTER, Severity};
+use crate::{Action, Engine, Finding, IGNORE_ANNOTATION, IGNORE_POINTER, Severity};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 
@@ -127,7 +127,8 @@ impl Verdict {
             let rule = finding.rule.as_str();
             let info = self.rules.get(rule).copied();
             if !self.settings.rule_enabled(rule)
-                || subject.suppression.is_some_and(|s| s.covers(rule))
+                || (subject.suppression.is_some_and(|s| s.covers(rule))
+                    && !self.settings.unsuppressible.contains(rule))
                 || self.settings.exemption(rule, subject).is_some()
                 || (subject.operation == Operation::Delete && info.is_some_and(|i| i.builtin))
             {
@@ -152,7 +153,29 @@ impl Verdict {
                 source: Some(index),
             });
         }
-        if let Some(problem) = subject.suppression.and_then(|s| s.problem.clone())
+        let overreach: Vec<&str> = subject
+            .suppression
+            .filter(|s| s.problem.is_none())
+            .map(|s| {
+                s.rules
+                    .iter()
+                    .filter(|r| self.settings.unsuppressible.contains(*r))
+                    .map(String::as_str)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let problem = subject
+            .suppression
+            .and_then(|s| s.problem.clone())
+            .or_else(|| {
+                (!overreach.is_empty()).then(|| {
+                    format!(
+                        "{IGNORE_ANNOTATION} cannot silence {} (configured as unsuppressible)",
+                        overreach.join(",")
+                    )
+                })
+            });
+        if let Some(problem) = problem
             && self.settings.rule_enabled(SUPPRESSION_RULE)
         {
             out.push(Judged {

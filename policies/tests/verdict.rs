@@ -127,6 +127,35 @@ fn suppressions_and_their_problems() {
 }
 
 #[test]
+fn unsuppressible_rules_ignore_the_annotation_and_say_so() {
+    let mut p = pod("shop", json!({"privileged": true}));
+    p["metadata"]["annotations"] =
+        json!({"palisade.dev/ignore": "PSS-PRIVILEGED,PSS-RUN-AS-NON-ROOT: debug image"});
+    let settings = Settings {
+        unsuppressible: ["PSS-PRIVILEGED".to_string()].into(),
+        ..Default::default()
+    };
+    let j = Case::new(&p).judge(&settings);
+    assert!(rules(&j, Enforcement::Deny).contains(&"PSS-PRIVILEGED".to_string()));
+    assert!(
+        !j.findings
+            .iter()
+            .any(|f| f.finding.rule == "PSS-RUN-AS-NON-ROOT")
+    );
+    let note = j
+        .findings
+        .iter()
+        .find(|f| f.finding.rule == "PALISADE-SUPPRESSION")
+        .unwrap_or_else(|| panic!("no note in {j:?}"));
+    assert!(
+        note.finding
+            .message
+            .contains("cannot silence PSS-PRIVILEGED"),
+        "{note:?}"
+    );
+}
+
+#[test]
 fn exemptions_by_service_account_apply_to_its_requests_only() {
     let p = pod("shop", json!({"privileged": true}));
     let mut settings = Settings::default();

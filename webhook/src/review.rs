@@ -36,16 +36,31 @@ pub(crate) struct Reviewed {
 
 /// `POST /validate`.
 pub(crate) fn validate(snapshot: &Snapshot, ev: &mut Evaluator, request: Request) -> Answer {
-    let skip = request.operation == Operation::Connect
-        || !(request.sub_resource.is_empty() || request.sub_resource == "ephemeralcontainers");
-    if skip {
+    // Requests for a subresource other than ephemeral containers (status, scale, …) are judged
+    // only by the rules that ask for that subresource.
+    let sub = request.sub_resource.as_str();
+    let asking: Vec<&str> = match sub {
+        "" | "ephemeralcontainers" => Vec::new(),
+        _ => snapshot
+            .policies
+            .engine
+            .rules()
+            .filter(|r| r.subresources.iter().any(|s| s == sub))
+            .map(|r| r.id.as_str())
+            .collect(),
+    };
+    let whole = sub.is_empty() || sub == "ephemeralcontainers";
+    if request.operation == Operation::Connect || (!whole && asking.is_empty()) {
         let response = Response::allow(&request.uid);
         return reviewed(request, response, None);
     }
-    let findings = match evaluate(ev, &request) {
+    let mut findings = match evaluate(ev, &request) {
         Ok(f) => f,
         Err(error) => return Answer::Failed(error),
     };
+    if !whole {
+        findings.retain(|f| asking.contains(&f.rule.as_str()));
+    }
     let before = match old_object(&request) {
         Some(old) => match ev.evaluate(&input::from_admission_request(&with_object(
             &request.raw,

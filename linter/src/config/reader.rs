@@ -107,6 +107,10 @@ impl Reader<'_> {
                 "disable" => {
                     config.settings.disable = self.rule_ids(&p, config)?.into_iter().collect()
                 }
+                "unsuppressible" => {
+                    config.settings.unsuppressible =
+                        self.rule_ids(&p, config)?.into_iter().collect()
+                }
                 "severity" => {
                     for (id, _) in self.object(&p)? {
                         let sp = format!("{p}/{}", esc(id));
@@ -119,7 +123,7 @@ impl Reader<'_> {
                             .insert(id.clone(), self.parse(&sp)?);
                     }
                 }
-                _ => return Err(self.unknown(&p, k, "enable, disable, severity")),
+                _ => return Err(self.unknown(&p, k, "enable, disable, unsuppressible, severity")),
             }
         }
         Ok(())

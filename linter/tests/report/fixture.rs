@@ -18,6 +18,7 @@ fn rule(id: &str, title: &str, severity: Severity, remediation: &str) -> RuleMet
         } else {
             vec!["Pod".into(), "Deployment".into()]
         },
+        subresources: Vec::new(),
         remediation: remediation.to_string(),
         pss_level: id.starts_with("PSS").then_some(PssLevel::Baseline),
         since: None,

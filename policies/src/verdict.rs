@@ -26,6 +26,17 @@ pub enum Operation {
     Connect,
 }
 
+impl Operation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Operation::Create => "CREATE",
+            Operation::Update => "UPDATE",
+            Operation::Delete => "DELETE",
+            Operation::Connect => "CONNECT",
+        }
+    }
+}
+
 impl std::str::FromStr for Operation {
     type Err = String;
 

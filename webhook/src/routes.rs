@@ -152,9 +152,12 @@ fn answered(state: &State, endpoint: Endpoint, r: &Reviewed) -> Response {
     } else {
         "allowed"
     };
-    state
-        .metrics
-        .request(endpoint.as_str(), op(req), &req.kind, verdict);
+    state.metrics.request(
+        endpoint.as_str(),
+        req.operation.as_str(),
+        &req.kind,
+        verdict,
+    );
     if let Some(judgement) = &r.judgement {
         for j in &judgement.findings {
             state.metrics.finding(&j.finding.rule, j.outcome.as_str());
@@ -180,7 +183,7 @@ fn audit(req: &Request, name: &str, outcome: &str, rules: &str) {
     tracing::info!(
         target: "palisade::audit",
         uid = %req.uid,
-        operation = op(req),
+        operation = req.operation.as_str(),
         kind = %req.kind,
         namespace = %req.namespace,
         name,
@@ -235,17 +238,11 @@ fn failure(state: &State, endpoint: Endpoint, req: &Request, f: &Failure) -> Res
     } else {
         "failed-closed"
     };
-    state
-        .metrics
-        .request(endpoint.as_str(), op(req), &req.kind, verdict);
+    state.metrics.request(
+        endpoint.as_str(),
+        req.operation.as_str(),
+        &req.kind,
+        verdict,
+    );
     json(response.to_review())
-}
-
-fn op(req: &Request) -> &'static str {
-    match req.operation {
-        palisade_policies::Operation::Create => "CREATE",
-        palisade_policies::Operation::Update => "UPDATE",
-        palisade_policies::Operation::Delete => "DELETE",
-        palisade_policies::Operation::Connect => "CONNECT",
-    }
 }

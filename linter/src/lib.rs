@@ -4,6 +4,7 @@
 pub mod config;
 mod error;
 mod finding;
+pub mod fix;
 mod inventory;
 mod lint;
 mod objects;

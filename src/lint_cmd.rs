@@ -16,7 +16,11 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
     let (engine, config) = engine_and_config(&args.policy)?;
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(Severity::Low);
     let inputs = inputs(&args.paths)?;
-    let linter = Linter::new(engine, config);
+    let linter = Linter::new(engine.clone(), config);
+    let inputs = match args.fix {
+        true => crate::fix_cmd::apply(&args, &engine, &linter, inputs)?,
+        false => inputs,
+    };
     let progress = Progress::start(!args.quiet);
     let run = linter.lint_inputs(inputs, &progress.done);
     drop(progress);
@@ -40,6 +44,8 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
             render(&run.report, format, &style, &mut file)?;
             file.flush()?;
         }
+        // With --fix --diff, stdout carries the diff.
+        None if args.diff => render(&run.report, format, &style, &mut std::io::stderr().lock())?,
         None => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             render(&run.report, format, &style, &mut out)?;

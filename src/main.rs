@@ -1,6 +1,7 @@
 //! `palisade`: command-line entry point. Parses arguments and hands off to one command module.
 
 mod cli;
+mod fix_cmd;
 mod flows_cmd;
 mod lint_cmd;
 mod probe_cmd;

@@ -1,5 +1,6 @@
 //! The `palisade` binary's integration tests, in one test binary (one link instead of one per file).
 
+mod cli_fix;
 mod cli_flows;
 mod cli_lint;
 mod cli_policies;

@@ -116,8 +116,9 @@ pub fn layout(text: &str) -> Result<Layout, YamlError> {
                     }
                     continue;
                 }
-                if stack.is_empty() && matches!(style, ScalarStyle::Plain) && value.is_empty() {
-                    // An empty document, as the reader skips it.
+                let bare = anchor == 0 && tag.is_none() && matches!(style, ScalarStyle::Plain);
+                if stack.is_empty() && bare && value.is_empty() {
+                    // An empty document, which the reader skips too.
                     continue;
                 }
                 let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
@@ -262,5 +263,36 @@ impl ByteOffsets {
         } else {
             self.table.get(index).copied().unwrap_or(self.len)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_are_numbered_as_the_reader_numbers_them() {
+        let text = "--- !!str\n---\n# comment only\n---\nk: [a, {b: c}]\n";
+        let docs = layout(text).map(|l| l.documents).unwrap_or_default();
+        assert_eq!(docs.len(), 2);
+        let k = docs.get(1).and_then(|d| d.nodes.get("/k"));
+        assert_eq!(
+            k.map(|n| (n.flow, n.len, &text[n.start..n.end])),
+            Some((true, 2, "[a, {b: c}]"))
+        );
+    }
+
+    #[test]
+    fn block_scalars_end_at_their_last_character() {
+        let text = "a:\n  b: |\n    x\n\n  c: é\n";
+        let docs = layout(text).map(|l| l.documents).unwrap_or_default();
+        let node = |p: &str| {
+            docs.first()
+                .and_then(|d| d.nodes.get(p))
+                .map(|n| (n.start, n.end))
+        };
+        assert_eq!(node("/a/b").map(|(s, e)| &text[s..e]), Some("x"));
+        assert_eq!(node("/a/c").map(|(s, e)| &text[s..e]), Some("é"));
+        assert_eq!(node("/a").map(|(_, e)| e), Some(text.len() - 1));
     }
 }

@@ -38,15 +38,7 @@ fn main() {
     );
     println!(
         "{:<22} {:<15} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9}",
-        "object",
-        "timed",
-        "results",
-        "mean µs",
-        "p50 µs",
-        "p90 µs",
-        "p99 µs",
-        "p99.9 µs",
-        "max µs"
+        "object", "timed", "results", "mean µs", "p50 µs", "p90 µs", "p99 µs", "p99.9 µs", "max µs"
     );
     let cases: [(&str, Value); 2] = [
         ("pod_restricted_clean", objects::pod_restricted_clean()),

@@ -54,6 +54,11 @@ pub enum MutationError {
 /// The normalised patch for the object under review (`input.review.object`): the operations of
 /// every `patch` rule that applies to its kind and for which `keep(rule_id)` holds, applied with
 /// add-if-absent semantics (see the module documentation).
+///
+/// Only what the API server would accept is kept, by `input.review.operation`: everything on a
+/// CREATE (or when no operation is given, as for a manifest); on an UPDATE of a Pod, whose spec
+/// is immutable but for new ephemeral containers (`pods/ephemeralcontainers`), only operations on
+/// the ephemeral containers the old object lacks; nothing on DELETE or CONNECT.
 pub fn patch_for(
     evaluator: &mut Evaluator,
     input: &Value,
@@ -61,8 +66,36 @@ pub fn patch_for(
 ) -> Result<Mutation, MutationError> {
     let object = input.pointer("/review/object").unwrap_or(&Value::Null);
     let mut patches = evaluator.mutations(input)?;
-    patches.retain(|p| keep(&p.rule));
+    let admissible = admissible(input);
+    patches.retain(|p| keep(&p.rule) && admissible(p));
     normalise(object, &patches)
+}
+
+/// Which raw operations the API server would accept for the request in `input`.
+fn admissible(input: &Value) -> impl Fn(&Patch) -> bool + use<> {
+    let text = |pointer: &str| input.pointer(pointer).and_then(Value::as_str);
+    let operation = text("/review/operation").unwrap_or("CREATE").to_string();
+    let pod = text("/review/kind/kind") == Some("Pod");
+    let old_ephemeral = input
+        .pointer("/review/oldObject/spec/ephemeralContainers")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    move |patch: &Patch| match operation.as_str() {
+        "CREATE" => true,
+        "UPDATE" if !pod => true,
+        "UPDATE" => {
+            let path = patch
+                .op
+                .get("path")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            path.strip_prefix("/spec/ephemeralContainers/")
+                .and_then(|rest| rest.split('/').next())
+                .and_then(|index| index.parse::<usize>().ok())
+                .is_some_and(|index| index >= old_ephemeral)
+        }
+        _ => false,
+    }
 }
 
 /// Applies `patches` to `object` with add-if-absent semantics and returns the difference as one

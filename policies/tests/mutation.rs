@@ -219,3 +219,41 @@ patch contains {"op": "add", "path": "/metadata/labels", "value": {"team": t}} i
     assert!(m.rules.contains(&"ACME-LABEL".to_string()), "{:?}", m.rules);
     assert_eq!(m.object["metadata"]["labels"], json!({"team": "none"}));
 }
+
+#[test]
+fn only_what_the_api_server_accepts_for_the_operation() {
+    let engine = engine();
+    let old = wrap(
+        "Pod",
+        &json!({"containers": [{"name": "a"}], "ephemeralContainers": [{"name": "d1"}]}),
+    );
+    let mut new = old.clone();
+    new["spec"]["ephemeralContainers"]
+        .as_array_mut()
+        .unwrap_or_else(|| panic!("no list"))
+        .push(json!({"name": "d2"}));
+    let mut review = input::from_object(&new, &Default::default());
+    review["review"]["operation"] = json!("UPDATE");
+    review["review"]["subResource"] = json!("ephemeralcontainers");
+    review["review"]["oldObject"] = old.clone();
+    let patch = |review: &Value| {
+        mutation::patch_for(&mut engine.evaluator(), review, |_| true)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .patch
+    };
+    // The pod's spec is immutable: only the new ephemeral container gets the defaults.
+    assert_eq!(
+        patch(&review),
+        [
+            json!({"op": "add", "path": "/spec/ephemeralContainers/1/securityContext",
+                "value": {"allowPrivilegeEscalation": false, "capabilities": {"drop": ["ALL"]}}})
+        ]
+    );
+    // A workload's pod template may change on UPDATE.
+    let deployment = wrap("Deployment", &json!({"containers": [{"name": "a"}]}));
+    let mut update = input::from_object(&deployment, &Default::default());
+    update["review"]["operation"] = json!("UPDATE");
+    assert_eq!(patch(&update).len(), 2);
+    update["review"]["operation"] = json!("DELETE");
+    assert!(patch(&update).is_empty());
+}

@@ -308,3 +308,44 @@ spec:
 ";
     assert_eq!(fixed("scalars.yaml", text), expected);
 }
+
+#[test]
+fn real_world_manifests_are_fixed_once_and_read_back() {
+    let Some(root) = palisade_policies::fixtures::dir("real-world") else {
+        return;
+    };
+    let mut paths = palisade_linter::discover(&[root]).unwrap_or_else(|e| panic!("{e}"));
+    paths.sort();
+    let sources: Vec<SourceFile> = paths
+        .iter()
+        .filter_map(|p| palisade_linter::read(p).ok())
+        .collect();
+    let engine = Engine::builtin().unwrap_or_else(|e| panic!("{e}"));
+    let linter = Linter::new(engine.clone(), Config::default());
+    let fix_all = |sources: &[SourceFile]| {
+        let run = linter.lint(sources.to_vec(), &AtomicUsize::new(0));
+        fix_sources(&engine, sources, &run.report.findings)
+    };
+    let first = fix_all(&sources);
+    let notes: Vec<&String> = first.iter().flat_map(|f| &f.notes).collect();
+    assert!(notes.is_empty(), "{notes:#?}");
+    let objects: usize = first.iter().map(|f| f.objects).sum();
+    let files = first.iter().filter(|f| f.fixed.is_some()).count();
+    println!("real-world manifests: {objects} objects fixed in {files} files");
+    assert!(objects >= 30, "only {objects} objects fixed");
+    let fixed: Vec<SourceFile> = sources
+        .iter()
+        .zip(first)
+        .map(|(s, f)| SourceFile {
+            name: s.name.clone(),
+            text: f.fixed.unwrap_or_else(|| s.text.clone()),
+        })
+        .collect();
+    let second = fix_all(&fixed);
+    let changed: Vec<&str> = second
+        .iter()
+        .filter(|f| f.fixed.is_some())
+        .map(|f| f.name.as_str())
+        .collect();
+    assert!(changed.is_empty(), "a second --fix changed {changed:?}");
+}

@@ -77,6 +77,14 @@ pub struct LintArgs {
     /// When to colour human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Write the fixes of the rules that report findings (the restricted defaults) into the
+    /// files, then report on the fixed text.
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix: print the fixes as a unified diff on stdout instead of writing the files (the
+    /// report goes to --output, or to stderr).
+    #[arg(long, requires = "fix")]
+    pub diff: bool,
 }
 
 #[derive(Debug, Args)]

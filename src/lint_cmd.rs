@@ -18,7 +18,11 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
         config.settings.fail_on = fail_on;
     }
     let inputs = inputs(&args.paths)?;
-    let linter = Linter::new(engine, config);
+    let linter = Linter::new(engine.clone(), config);
+    let inputs = match args.fix {
+        true => crate::fix_cmd::apply(&args, &engine, &linter, inputs)?,
+        false => inputs,
+    };
     let progress = Progress::start(!args.quiet);
     let run = linter.lint_inputs(inputs, &progress.done);
     drop(progress);
@@ -42,6 +46,8 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
             render(&run.report, format, &style, &mut file)?;
             file.flush()?;
         }
+        // With --fix --diff, stdout carries the diff.
+        None if args.diff => render(&run.report, format, &style, &mut std::io::stderr().lock())?,
         None => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             render(&run.report, format, &style, &mut out)?;

@@ -2,6 +2,7 @@
 
 mod certs_cmd;
 mod cli;
+mod fix_cmd;
 mod flows_cmd;
 mod lint_cmd;
 mod logs;

@@ -4,6 +4,7 @@
 pub mod config;
 mod error;
 mod finding;
+pub mod fix;
 mod lint;
 mod objects;
 pub mod report;

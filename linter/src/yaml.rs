@@ -36,6 +36,7 @@
 mod anchors;
 mod builder;
 mod document;
+mod layout;
 mod mapping;
 mod positions;
 mod scalar;
@@ -48,6 +49,7 @@ mod proptests;
 mod scalar_tests;
 
 pub use document::Document;
+pub use layout::{DocumentLayout, Layout, NodeKind, NodeLayout, layout};
 
 /// Deepest nesting of mappings and sequences accepted, aliases included.
 pub const MAX_DEPTH: usize = 512;

@@ -3,12 +3,17 @@
 //! so library rules (`data.palisade.lib.pods.containers`, …) are computed once per object: the
 //! VM's rule cache lives for one execution.
 //!
+//! Validation groups hold the `deny`, `violation` and `warn` entries; `patch` entries are in
+//! groups of their own, run only when patches are asked for ([`crate::Evaluator::mutations`]),
+//! so validation never pays for them. Patch groups apply at restricted whatever the level
+//! configured: restricted defaults are wanted in a baseline namespace too.
+//!
 //! A batch is an object rule in a generated package, one key per entry point, whose value is
 //! `[x | x := data.<package>.<rule>]`: an empty array when the rule is undefined, so one undefined
 //! rule cannot make the whole object undefined. The evaluator falls back to one execution per
 //! entry point when a batch fails, so an error still names its rule.
 
-use crate::engine::{Backend, Policy};
+use crate::engine::{Backend, Entry, Policy};
 use crate::{PssLevel, kinds};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -29,16 +34,54 @@ pub(crate) struct Group {
     pub members: Vec<(usize, usize, regorus::Value)>,
 }
 
-/// Which group runs for an object of a kind at a level.
+/// What a group of entry points is run for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Purpose {
+    /// Findings (`deny`, `violation`, `warn`) at a Pod Security level.
+    Validate(PssLevel),
+    /// `patch` operations, of the policies that apply at restricted.
+    Mutate,
+}
+
+impl Purpose {
+    const ALL: [Purpose; 3] = [
+        Purpose::Validate(PssLevel::Baseline),
+        Purpose::Validate(PssLevel::Restricted),
+        Purpose::Mutate,
+    ];
+
+    fn slot(self) -> usize {
+        match self {
+            Purpose::Validate(PssLevel::Baseline) => 0,
+            Purpose::Validate(PssLevel::Restricted) => 1,
+            Purpose::Mutate => 2,
+        }
+    }
+
+    /// The level whose policies apply.
+    pub fn level(self) -> PssLevel {
+        match self {
+            Purpose::Validate(level) => level,
+            Purpose::Mutate => PssLevel::Restricted,
+        }
+    }
+
+    /// Whether this purpose runs `entry`.
+    pub fn runs(self, entry: &Entry) -> bool {
+        (entry.rule == "patch") == (self == Purpose::Mutate)
+    }
+}
+
+/// Which group runs for an object of a kind, for each purpose.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Batches {
     pub groups: Vec<Group>,
-    /// Group index per kind name, at baseline and at restricted.
-    by_kind: HashMap<String, [Option<usize>; 2]>,
+    /// Group index per kind name and purpose (see [`Purpose::slot`]).
+    by_kind: HashMap<String, [Option<usize>; 3]>,
 }
 
 impl Batches {
-    /// Groups the RVM policies by the (kind, level) pairs they apply to.
+    /// Groups the entries of the RVM policies by the (kind, purpose) pairs they apply to.
     pub fn plan(policies: &[Policy]) -> Batches {
         let mut names: BTreeSet<&str> = BTreeSet::new();
         for p in policies {
@@ -51,25 +94,32 @@ impl Batches {
             );
         }
         names.insert(OTHER_KIND);
-        let mut sets: BTreeMap<Vec<usize>, usize> = BTreeMap::new();
+        // (policy index, entry index) of every member → group number.
+        let mut sets: BTreeMap<Vec<(usize, usize)>, usize> = BTreeMap::new();
         let mut batches = Batches::default();
         for kind in names {
-            for level in [PssLevel::Baseline, PssLevel::Restricted] {
-                let members: Vec<usize> = policies
+            for purpose in Purpose::ALL {
+                let members: Vec<(usize, usize)> = policies
                     .iter()
                     .enumerate()
-                    .filter(|(_, p)| p.backend == Backend::Rvm && applies(p, kind, level))
-                    .map(|(i, _)| i)
+                    .filter(|(_, p)| p.backend == Backend::Rvm && applies(p, kind, purpose.level()))
+                    .flat_map(|(i, p)| {
+                        let entries = p.entries.iter().enumerate();
+                        entries
+                            .filter(move |(_, e)| purpose.runs(e))
+                            .map(move |(e, _)| (i, e))
+                    })
                     .collect();
                 if members.is_empty() {
                     continue;
                 }
                 let next = sets.len();
                 let group = *sets.entry(members).or_insert(next);
-                batches.by_kind.entry(kind.to_string()).or_default()[slot(level)] = Some(group);
+                batches.by_kind.entry(kind.to_string()).or_default()[purpose.slot()] = Some(group);
             }
         }
-        let mut ordered: Vec<(usize, Vec<usize>)> = sets.into_iter().map(|(m, g)| (g, m)).collect();
+        let mut ordered: Vec<(usize, Vec<(usize, usize)>)> =
+            sets.into_iter().map(|(m, g)| (g, m)).collect();
         ordered.sort();
         for (n, members) in ordered {
             batches.groups.push(Group {
@@ -77,14 +127,9 @@ impl Batches {
                 rvm_index: 0,
                 members: members
                     .into_iter()
-                    .flat_map(|p| {
-                        policies[p]
-                            .entries
-                            .iter()
-                            .enumerate()
-                            .map(move |(e, entry)| {
-                                (p, e, regorus::Value::from(entry.path.as_str()))
-                            })
+                    .map(|(p, e)| {
+                        let path = policies[p].entries[e].path.as_str();
+                        (p, e, regorus::Value::from(path))
                     })
                     .collect(),
             });
@@ -109,20 +154,13 @@ impl Batches {
         Some(text)
     }
 
-    /// The group for an object of `kind` at `level`.
-    pub fn group(&self, kind: &str, level: PssLevel) -> Option<&Group> {
+    /// The group for an object of `kind`, for `purpose`.
+    pub fn group(&self, kind: &str, purpose: Purpose) -> Option<&Group> {
         let slots = self
             .by_kind
             .get(kind)
             .or_else(|| self.by_kind.get(OTHER_KIND))?;
-        self.groups.get(slots[slot(level)]?)
-    }
-}
-
-fn slot(level: PssLevel) -> usize {
-    match level {
-        PssLevel::Baseline => 0,
-        PssLevel::Restricted => 1,
+        self.groups.get(slots[purpose.slot()]?)
     }
 }
 

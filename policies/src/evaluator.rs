@@ -1,10 +1,10 @@
 //! Evaluating one input against a compiled policy set. An [`Evaluator`] owns its VM and
 //! interpreter clone, so workers never share mutable state or take a lock.
 
-use crate::batch;
+use crate::batch::{self, Purpose};
 use crate::engine::{Backend, Entry, Policy};
 use crate::facts::{FACTS_KEY, Fact};
-use crate::{Action, Decision, Engine, EvalError, Finding, Options};
+use crate::{Decision, Engine, EvalError, Options, Patch, PssLevel, collect};
 use regorus::rvm::RegoVM;
 use serde_json::Value as Json;
 
@@ -82,11 +82,50 @@ impl Evaluator {
     }
 
     /// Evaluates with options other than the engine's (a namespace's own PSS level, say).
+    /// Findings only: `patch` rules are not run (see [`Evaluator::mutations`]).
     pub fn evaluate_with(
         &mut self,
         input: &Json,
         options: &Options,
     ) -> Result<Decision, EvalError> {
+        let mut decision = Decision::default();
+        let purpose = Purpose::Validate(options.pss_level);
+        self.run(input, options, purpose, &mut |policy, entry, result| {
+            collect::findings(policy, entry, result, &mut decision)
+        })?;
+        decision.sort();
+        Ok(decision)
+    }
+
+    /// The operations of every `patch` rule that applies to the input's kind, with the rule that
+    /// gave each, in rule order. Patch rules run at restricted whatever the level configured
+    /// (restricted defaults are wanted in a baseline namespace too) and whatever the version
+    /// (a default is never harmful where a check does not exist yet). The raw operations may
+    /// overlap; [`crate::mutation`] turns them into one safe patch.
+    pub fn mutations(&mut self, input: &Json) -> Result<Vec<Patch>, EvalError> {
+        let options = Options {
+            pss_level: PssLevel::Restricted,
+            ..self.engine.inner.options.clone()
+        };
+        let mut patches = Vec::new();
+        self.run(
+            input,
+            &options,
+            Purpose::Mutate,
+            &mut |policy, entry, result| collect::patches(policy, entry, result, &mut patches),
+        )?;
+        Ok(patches)
+    }
+
+    /// Runs the entries of `purpose` that apply to the input's kind and hands each result to
+    /// `sink`: the kind's batch on the RVM (one execution), then the interpreter's policies.
+    fn run(
+        &mut self,
+        input: &Json,
+        options: &Options,
+        purpose: Purpose,
+        sink: &mut dyn FnMut(&Policy, &Entry, &regorus::Value) -> Result<(), EvalError>,
+    ) -> Result<(), EvalError> {
         let kind = input
             .pointer("/review/kind/kind")
             .and_then(Json::as_str)
@@ -95,18 +134,17 @@ impl Evaluator {
         let value = input_value(input, options)?;
         let engine = self.engine.clone();
         let inner = &engine.inner;
-        let mut decision = Decision::default();
-        if let Some(group) = inner.batches.group(&kind, options.pss_level) {
+        let wanted = |policy: &Policy| purpose == Purpose::Mutate || in_version(policy, options);
+        if let Some(group) = inner.batches.group(&kind, purpose) {
             let vm = self.vm()?;
             vm.set_input(value.clone());
             match vm.execute_entry_point_by_index(group.rvm_index) {
                 Ok(result) => {
                     for (p, e, key) in &group.members {
                         let policy = &inner.policies[*p];
-                        if in_version(policy, options) {
+                        if wanted(policy) {
                             // `[value]`, or `[]` when the rule is undefined.
-                            let value = &result[key][0];
-                            collect(policy, &policy.entries[*e], value, &mut decision)?;
+                            sink(policy, &policy.entries[*e], &result[key][0])?;
                         }
                     }
                 }
@@ -114,7 +152,7 @@ impl Evaluator {
                 Err(_) => {
                     for (p, e, _) in &group.members {
                         let policy = &inner.policies[*p];
-                        if !in_version(policy, options) {
+                        if !wanted(policy) {
                             continue;
                         }
                         let entry = &policy.entries[*e];
@@ -125,17 +163,20 @@ impl Evaluator {
                                 detail: e.to_string(),
                             }
                         })?;
-                        collect(policy, entry, &result, &mut decision)?;
+                        sink(policy, entry, &result)?;
                     }
                 }
             }
         }
         let mut interp_ready = false;
         for policy in &inner.policies {
-            if policy.backend != Backend::Interpreter || !selected(policy, &kind, options) {
+            if policy.backend != Backend::Interpreter
+                || !batch::applies(policy, &kind, purpose.level())
+                || !wanted(policy)
+            {
                 continue;
             }
-            for entry in &policy.entries {
+            for entry in policy.entries.iter().filter(|e| purpose.runs(e)) {
                 let interp = self.interpreter();
                 if !interp_ready {
                     interp.set_input(value.clone());
@@ -147,11 +188,10 @@ impl Evaluator {
                         rule: policy.meta.id.clone(),
                         detail: e.to_string(),
                     })?;
-                collect(policy, entry, &result, &mut decision)?;
+                sink(policy, entry, &result)?;
             }
         }
-        decision.sort();
-        Ok(decision)
+        Ok(())
     }
 
     /// Evaluates a fact's rule against the inventory alone (an empty input).
@@ -229,80 +269,13 @@ fn input_value(input: &Json, options: &Options) -> Result<regorus::Value, EvalEr
     Ok(value)
 }
 
-/// Whether a policy applies to this kind at these options.
-fn selected(policy: &Policy, kind: &str, options: &Options) -> bool {
-    batch::applies(policy, kind, options.pss_level) && in_version(policy, options)
-}
-
 /// Whether a Pod Security policy's check exists at the options' version (its `since`). Batches
 /// are planned by kind and level only, so this is the one check left for their members.
+/// Patch rules are not filtered by version.
 fn in_version(policy: &Policy, options: &Options) -> bool {
     let meta = &policy.meta;
     meta.pss_level.is_none()
         || meta
             .since
             .is_none_or(|since| options.pss_version.minor() >= since)
-}
-
-/// Turns one entry's result (a set or array) into findings or patches, reading the VM's values
-/// directly: only patches are converted to JSON.
-fn collect(
-    policy: &Policy,
-    entry: &Entry,
-    result: &regorus::Value,
-    out: &mut Decision,
-) -> Result<(), EvalError> {
-    use regorus::Value as V;
-    let rule = &policy.meta.id;
-    let shape = |expected: &'static str, got: &V| EvalError::Shape {
-        rule: rule.clone(),
-        what: entry.rule,
-        expected,
-        got: serde_json::to_string(got).unwrap_or_else(|e| e.to_string()),
-    };
-    let items: Vec<&V> = match result {
-        V::Undefined | V::Null => return Ok(()),
-        V::Set(set) => set.iter_sorted().collect(),
-        V::Array(array) => array.iter().collect(),
-        other => return Err(shape("a set", other)),
-    };
-    if items.is_empty() {
-        return Ok(());
-    }
-    if entry.rule == "patch" {
-        for item in items {
-            out.patches
-                .push(serde_json::to_value(item).map_err(|e| EvalError::Rego {
-                    rule: rule.clone(),
-                    detail: e.to_string(),
-                })?);
-        }
-        return Ok(());
-    }
-    let action = if entry.rule == "warn" {
-        Action::Warn
-    } else {
-        Action::Deny
-    };
-    let (msg_key, path_key, severity_key) = (V::from("msg"), V::from("path"), V::from("severity"));
-    let text = |v: &V| v.as_string().ok().map(|s| s.to_string());
-    for item in items {
-        let (message, path, severity) = match item {
-            V::String(s) => (s.to_string(), None, None),
-            V::Object(_) => (
-                text(&item[&msg_key]).unwrap_or_default(),
-                text(&item[&path_key]),
-                text(&item[&severity_key]).and_then(|s| s.parse().ok()),
-            ),
-            other => return Err(shape("a set of objects with `msg` or of strings", other)),
-        };
-        out.findings.push(Finding {
-            rule: rule.clone(),
-            severity: severity.unwrap_or(policy.meta.severity),
-            action,
-            message,
-            path,
-        });
-    }
-    Ok(())
 }

@@ -1,5 +1,5 @@
-//! What an evaluation returns: findings (from `deny`, `warn` and Gatekeeper `violation` rules)
-//! and RFC 6902 patch operations (from `patch` rules).
+//! What an evaluation returns: findings (from `deny`, `warn` and Gatekeeper `violation` rules),
+//! and, when asked for, RFC 6902 patch operations (from `patch` rules).
 
 use crate::Severity;
 use serde::Serialize;
@@ -25,13 +25,21 @@ pub struct Finding {
     pub path: Option<String>,
 }
 
-/// The result of evaluating every applicable policy against one input.
+/// The findings of every applicable policy about one input. Patch rules are not run for it:
+/// see [`crate::Evaluator::mutations`] and [`crate::mutation`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Decision {
     /// Sorted by rule id, then path, then message, so output is deterministic.
     pub findings: Vec<Finding>,
-    /// RFC 6902 operations, in rule order.
-    pub patches: Vec<serde_json::Value>,
+}
+
+/// One RFC 6902 operation of a `patch` rule, as the rule gave it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Patch {
+    /// Id of the rule that gave it.
+    pub rule: String,
+    /// The operation object (`{"op": "add", "path": …, "value": …}`).
+    pub op: serde_json::Value,
 }
 
 impl Decision {

@@ -2,6 +2,8 @@
 
 mod batch;
 mod engine;
+mod mutation;
+mod mutation_psa;
 mod psa_conformance;
 mod pss_agreement;
 mod rbac_agreement;

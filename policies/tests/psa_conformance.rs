@@ -23,7 +23,7 @@ const SHOWN: usize = 40;
 
 /// Upstream check id (lower case, as in fixture file names) → our rule id and the text the
 /// API server's denial must contain for that check.
-fn rule_for(check: &str) -> Option<(&'static str, &'static str)> {
+pub(crate) fn rule_for(check: &str) -> Option<(&'static str, &'static str)> {
     Some(match check {
         "apparmorprofile" => ("PSS-APPARMOR", "forbidden AppArmor profile"),
         "capabilities_baseline" => ("PSS-CAPABILITIES-BASELINE", "capabilities"),
@@ -52,7 +52,7 @@ fn rule_for(check: &str) -> Option<(&'static str, &'static str)> {
 }
 
 /// The check id of a fixture file: `runasuser2.yaml` → `runasuser`.
-fn check_of(file: &Path) -> String {
+pub(crate) fn check_of(file: &Path) -> String {
     let stem = file
         .file_stem()
         .and_then(|s| s.to_str())
@@ -61,7 +61,7 @@ fn check_of(file: &Path) -> String {
         .to_string()
 }
 
-fn yaml_files(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn yaml_files(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };

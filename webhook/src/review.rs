@@ -5,7 +5,7 @@
 use crate::state::Snapshot;
 use palisade_policies::admission::{Request, Response};
 use palisade_policies::{
-    Evaluator, Finding, Judgement, Operation, Subject, Suppression, input, kinds,
+    Evaluator, Finding, Judgement, Operation, Subject, Suppression, input, kinds, mutation,
 };
 use serde_json::Value;
 
@@ -94,12 +94,12 @@ pub(crate) fn validate(snapshot: &Snapshot, ev: &mut Evaluator, request: Request
 /// `POST /mutate`: the restricted defaults, for pod templates in namespaces that opted in.
 pub(crate) fn mutate(snapshot: &Snapshot, ev: &mut Evaluator, request: Request) -> Answer {
     let applies = matches!(request.operation, Operation::Create | Operation::Update)
-        && request.sub_resource.is_empty()
+        && (request.sub_resource.is_empty() || request.sub_resource == "ephemeralcontainers")
         && kinds::pod_spec_pointer(&request.kind).is_some()
         && mutation_enabled(snapshot, &request.namespace);
     let mut response = Response::allow(&request.uid);
     if applies {
-        match patch(ev, &request) {
+        match patch(snapshot, ev, &request) {
             Ok(ops) if !ops.is_empty() => response.patch = Some(ops),
             Ok(_) => {}
             Err(error) => return Answer::Failed(error),
@@ -129,10 +129,13 @@ fn evaluate(ev: &mut Evaluator, request: &Request) -> Result<Vec<Finding>, Strin
         .map_err(|e| e.to_string())
 }
 
-/// The restricted-defaults patch for the request's object.
-fn patch(ev: &mut Evaluator, request: &Request) -> Result<Vec<Value>, String> {
-    ev.evaluate(&input::from_admission_request(&request.raw))
-        .map(|d| d.patches)
+/// The restricted-defaults patch for the request's object: the fixes of the enabled rules,
+/// normalised into one patch that never overwrites what the user set.
+fn patch(snapshot: &Snapshot, ev: &mut Evaluator, request: &Request) -> Result<Vec<Value>, String> {
+    let settings = snapshot.policies.verdict.settings();
+    let input = input::from_admission_request(&request.raw);
+    mutation::patch_for(ev, &input, |rule| settings.rule_enabled(rule))
+        .map(|m| m.patch)
         .map_err(|e| e.to_string())
 }
 

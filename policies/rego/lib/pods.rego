@@ -135,3 +135,32 @@ text(obj, key) := s if {
 	s := object.get(obj, key, "")
 	is_string(s)
 } else := ""
+
+# Mutation helpers. A default is added only where nothing is set: never over a value the user
+# wrote, whatever it is.
+
+# An RFC 6902 `add` that sets `keys` (path segments) below `obj`, the object at JSON pointer
+# `path`, to `value`. It is made at the first segment that is missing or null, with the segments
+# after it built around the value, so it applies to the object as it is. Undefined when the full
+# path is already set, or when a segment on the way holds something other than an object.
+default_op(obj, path, keys, value) := op if {
+	some i in numbers.range(0, count(keys) - 1)
+	parent := object.get(obj, array.slice(keys, 0, i), null)
+	is_object(parent)
+	object.get(parent, keys[i], null) == null
+	segments := [escape(k) | some k in array.slice(keys, 0, i + 1)]
+	op := {
+		"op": "add",
+		"path": concat("/", array.concat([path], segments)),
+		"value": nest(array.slice(keys, i + 1, count(keys)), value),
+	}
+}
+
+# `value` wrapped in objects, one per key of `keys` (at most three).
+nest(keys, value) := value if count(keys) == 0
+
+nest(keys, value) := {keys[0]: value} if count(keys) == 1
+
+nest(keys, value) := {keys[0]: {keys[1]: value}} if count(keys) == 2
+
+nest(keys, value) := {keys[0]: {keys[1]: {keys[2]: value}}} if count(keys) == 3

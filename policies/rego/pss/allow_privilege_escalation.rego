@@ -22,3 +22,22 @@ deny contains v if {
 		"path": data.palisade.lib.pods.security_context_field_path(c, "allowPrivilegeEscalation"),
 	}
 }
+
+# Mutation (opt-in): allowPrivilegeEscalation: false in every container that does not set it.
+# An explicit `true` is left for validation to judge. Not added where the API server would refuse
+# it (beside privileged: true or an added CAP_SYS_ADMIN), nor to Windows pods.
+patch contains op if {
+	not data.palisade.lib.pods.windows
+	some c in data.palisade.lib.pods.containers
+	not escalation_needed(c)
+	op := data.palisade.lib.pods.default_op(c.container, c.path, ["securityContext", "allowPrivilegeEscalation"], false)
+}
+
+# The container needs privilege escalation: the API server rejects allowPrivilegeEscalation: false
+# beside privileged: true or an added CAP_SYS_ADMIN.
+escalation_needed(c) if c.sc.privileged == true
+
+escalation_needed(c) if {
+	some cap in data.palisade.lib.pods.object_or_empty(c.sc, "capabilities").add
+	cap in {"SYS_ADMIN", "CAP_SYS_ADMIN"}
+}

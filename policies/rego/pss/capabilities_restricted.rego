@@ -40,3 +40,19 @@ deny contains v if {
 		"path": sprintf("%s/securityContext/capabilities/add/%d", [c.path, i]),
 	}
 }
+
+# Mutation (opt-in): ALL in every container's capabilities.drop. Appended to a drop list the
+# container writes; the list (and its parents) added where missing. Added capabilities are left
+# for validation to judge. Not added to Windows pods.
+patch contains op if {
+	not data.palisade.lib.pods.windows
+	some c in data.palisade.lib.pods.containers
+	caps := data.palisade.lib.pods.object_or_empty(c.sc, "capabilities")
+	not "ALL" in object.get(caps, "drop", [])
+	op := drop_all(c, caps)
+}
+
+drop_all(c, caps) := op if {
+	is_array(caps.drop)
+	op := {"op": "add", "path": sprintf("%s/securityContext/capabilities/drop/-", [c.path]), "value": "ALL"}
+} else := data.palisade.lib.pods.default_op(c.container, c.path, ["securityContext", "capabilities", "drop"], ["ALL"])

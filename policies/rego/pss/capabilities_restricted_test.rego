@@ -40,3 +40,25 @@ test_windows_exempt_from_1_25 if {
 	count(capabilities_restricted.deny) == 1 with input as at(spec, 24)
 	count(capabilities_restricted.deny) == 0 with input as at(spec, 25)
 }
+
+test_patch_adds_or_appends_all if {
+	spec := {
+		"containers": [{"name": "a"}, caps({"drop": ["NET_RAW"]}), caps({}), caps(null), caps({"drop": null, "add": ["CHOWN"]})],
+		"initContainers": [{"name": "i", "securityContext": {}}],
+		"ephemeralContainers": [{"name": "e", "securityContext": {"capabilities": {"drop": ["ALL"]}}}],
+	}
+	capabilities_restricted.patch == {
+		{"op": "add", "path": "/spec/containers/0/securityContext", "value": {"capabilities": {"drop": ["ALL"]}}},
+		{"op": "add", "path": "/spec/containers/1/securityContext/capabilities/drop/-", "value": "ALL"},
+		{"op": "add", "path": "/spec/containers/2/securityContext/capabilities/drop", "value": ["ALL"]},
+		{"op": "add", "path": "/spec/containers/3/securityContext/capabilities", "value": {"drop": ["ALL"]}},
+		{"op": "add", "path": "/spec/containers/4/securityContext/capabilities/drop", "value": ["ALL"]},
+		{"op": "add", "path": "/spec/initContainers/0/securityContext/capabilities", "value": {"drop": ["ALL"]}},
+	} with input as at(spec, 37)
+}
+
+test_patch_never_overwrites if {
+	spec := {"containers": [caps({"drop": "NET_RAW"}), caps("ALL"), {"name": "b", "securityContext": 7}]}
+	count(capabilities_restricted.patch) == 0 with input as at(spec, 37)
+	count(capabilities_restricted.patch) == 0 with input as at({"os": {"name": "windows"}, "containers": [{"name": "a"}]}, 37)
+}

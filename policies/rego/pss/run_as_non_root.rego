@@ -45,3 +45,47 @@ deny contains v if {
 		"path": data.palisade.lib.pods.security_context_field_path(c, "runAsNonRoot"),
 	}
 }
+
+# Mutation (opt-in): runAsNonRoot: true where a non-zero runAsUser is set, so the default never
+# stops a container from starting. On the pod when the pod sets a non-zero runAsUser and every
+# container it would cover runs as non-zero; otherwise on each container whose own (or inherited)
+# runAsUser is non-zero. Nothing is added when the pod or the container sets runAsNonRoot itself.
+pod_user := object.get(data.palisade.lib.pods.pod_security_context, "runAsUser", null)
+
+patch contains op if {
+	pod_default
+	op := data.palisade.lib.pods.default_op(data.palisade.lib.pods.spec, data.palisade.lib.pods.spec_path, ["securityContext", "runAsNonRoot"], true)
+}
+
+patch contains op if {
+	pod_value == null
+	not pod_default
+	some c in data.palisade.lib.pods.containers
+	object.get(c.sc, "runAsNonRoot", null) == null
+	non_zero(user_of(c))
+	op := data.palisade.lib.pods.default_op(c.container, c.path, ["securityContext", "runAsNonRoot"], true)
+}
+
+pod_default if {
+	pod_value == null
+	non_zero(pod_user)
+	not runs_as_root_uncovered
+}
+
+# A container that a pod-level runAsNonRoot would cover and that may run as root.
+runs_as_root_uncovered if {
+	some c in data.palisade.lib.pods.containers
+	object.get(c.sc, "runAsNonRoot", null) == null
+	not non_zero(user_of(c))
+}
+
+# The UID a container runs as, when the container or the pod sets one.
+user_of(c) := u if {
+	u := c.sc.runAsUser
+	u != null
+} else := pod_user
+
+non_zero(uid) if {
+	is_number(uid)
+	uid > 0
+}

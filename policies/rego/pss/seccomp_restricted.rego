@@ -52,3 +52,26 @@ deny contains v if {
 		"path": data.palisade.lib.pods.security_context_field_path(c, "seccompProfile"),
 	}
 }
+
+# Mutation (opt-in): the pod's seccompProfile set to RuntimeDefault when neither the pod nor some
+# container sets one. A container's own profile (Unconfined included) still wins over the pod's,
+# and is left for validation to judge. Not added to Windows pods, nor beside the deprecated seccomp
+# annotations, which the field must not contradict.
+patch contains op if {
+	not data.palisade.lib.pods.windows
+	pod_profile == null
+	not seccomp_annotated
+	some c in data.palisade.lib.pods.containers
+	object.get(c.sc, "seccompProfile", null) == null
+	op := data.palisade.lib.pods.default_op(data.palisade.lib.pods.spec, data.palisade.lib.pods.spec_path, ["securityContext", "seccompProfile"], {"type": "RuntimeDefault"})
+}
+
+seccomp_annotated if {
+	some key, _ in object.get(data.palisade.lib.pods.metadata, "annotations", {})
+	startswith(key, "seccomp.security.alpha.kubernetes.io/")
+}
+
+seccomp_annotated if {
+	some key, _ in object.get(data.palisade.lib.pods.metadata, "annotations", {})
+	startswith(key, "container.seccomp.security.alpha.kubernetes.io/")
+}

@@ -31,6 +31,8 @@ LOG="$OUT/logs"
 RESULTS="$OUT/results.md"
 
 note() { printf '%s\n' "$*" >&2; }
+# As in a container: no backtrace capture (RUST_BACKTRACE makes every error value capture one).
+unset RUST_BACKTRACE RUST_LIB_BACKTRACE
 
 # --- the machine -------------------------------------------------------------------------------
 note "== machine: $(nproc) cores, $(uname -sr)"

@@ -11,6 +11,7 @@
 #   bench/webhook-load.sh
 #   SOAK=60 SATURATION=10 bench/webhook-load.sh      # shorter runs
 #   SKIP_BUILD=1 bench/webhook-load.sh               # use target/dist/palisade as built
+#   PALISADE_BIN=target/release/palisade bench/webhook-load.sh   # measure that binary
 #
 # Everything it writes stays under bench/out/webhook/ (git-ignored). Every step is bounded in
 # time and the webhook is stopped on exit.
@@ -25,20 +26,26 @@ SOAK=${SOAK:-300}              # seconds of the RSS soak
 RATE=${RATE:-1000}             # reviews/s of the fixed-rate runs
 CONNECTIONS=${CONNECTIONS:-32} # connections of a saturation run (split over the two bodies)
 SKIP_BUILD=${SKIP_BUILD:-0}
+PALISADE_BIN=${PALISADE_BIN:-}  # measure this binary (no build)
 PORT=${PORT:-18443}
 METRICS_PORT=${METRICS_PORT:-19090}
 OHA=${OHA:-oha}
 
 note() { printf '%s\n' "$*" >&2; }
+# As in a container: no backtrace capture (regorus builds error values on some lookups, and with
+# RUST_BACKTRACE set each one would capture a backtrace).
+unset RUST_BACKTRACE RUST_LIB_BACKTRACE
 command -v "$OHA" >/dev/null || { note "oha not found: cargo install oha"; exit 2; }
 mkdir -p "$OUT"
 note "== machine: $(nproc) cores, $(uname -sr); load: $(uptime | sed 's/.*load/load/')"
-if [ "$SKIP_BUILD" != 1 ]; then
+SOURCE_BIN=${PALISADE_BIN:-target/dist/palisade}
+if [ -z "$PALISADE_BIN" ] && [ "$SKIP_BUILD" != 1 ]; then
     note "== cargo build --profile dist"
     timeout 2400 cargo build --profile dist --quiet
 fi
-BIN="$OUT/palisade"
-cp -p target/dist/palisade "$BIN"
+BIN="$OUT/palisade"   # a copy, so that a concurrent build cannot swap it mid-run
+cp -p "$SOURCE_BIN" "$BIN"
+note "== binary: $SOURCE_BIN, checkout $(git rev-parse --short HEAD)$(git diff --quiet || echo ' with uncommitted changes')"
 
 # Certificates and request bodies.
 rm -rf "$OUT/certs"
@@ -113,10 +120,12 @@ note "   ${starts[*]} ms → median $ready ms"
 
 start
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$METRICS_PORT/readyz" >/dev/null && break; sleep 0.05; done
-URL="https://127.0.0.1:$PORT/validate"
+HOST=palisade-webhook.palisade-system.svc
+URL="https://$HOST:$PORT/validate"   # verified against the generated CA, as the API server does
 oha_run() { # oha_run NAME BODY ARGS… → JSON result in $OUT/NAME.json
     local name=$1 body=$2; shift 2
-    timeout 900 "$OHA" --no-tui --output-format json --insecure -m POST \
+    timeout 900 "$OHA" --no-tui --output-format json --cacert "$OUT/certs/ca.crt" \
+        --connect-to "$HOST:$PORT:127.0.0.1:$PORT" -m POST \
         -H 'Content-Type: application/json' -D "$OUT/$body.json" "$@" "$URL" > "$OUT/$name.json"
 }
 pair() { # pair NAME ARGS… runs the allowed and the denied body at once
@@ -151,13 +160,13 @@ pair sat-h2 -z "${SATURATION}s" -c 1 -p 16 --http2
 read -r h2_rps h2_p50 h2_p99 h2_ok h2_n <<< "$(summary sat-h2)"
 note "   $h2_rps reviews/s (p50 $h2_p50 ms, p99 $h2_p99 ms, success $h2_ok, $h2_n responses)"
 note "== fixed rate $RATE reviews/s, ${FIXED}s"
-pair fixed -z "${FIXED}s" -c 8 -q $((RATE / 2))
+pair fixed -z "${FIXED}s" -c 8 -q $((RATE / 2)) --latency-correction
 read -r fx_rps fx_p50 fx_p99 fx_ok fx_n <<< "$(summary fixed)"
 note "   $fx_rps reviews/s: p50 $fx_p50 ms, p99 $fx_p99 ms (success $fx_ok)"
 
 note "== soak at $RATE reviews/s for ${SOAK}s, RSS every 5 s"
 rss() { awk '/VmRSS/ {print $2}' "/proc/$PID/status"; }
-pair soak -z "${SOAK}s" -c 8 -q $((RATE / 2)) &
+pair soak -z "${SOAK}s" -c 8 -q $((RATE / 2)) --latency-correction &
 soak=$!
 samples=()
 while kill -0 "$soak" 2>/dev/null; do samples+=("$(rss)"); sleep 5; done

@@ -5,7 +5,7 @@
 use crate::state::Snapshot;
 use palisade_policies::admission::{Request, Response};
 use palisade_policies::{
-    Evaluator, Finding, Judgement, Operation, Subject, Suppression, input, kinds, mutation,
+    Evaluator, Judgement, Operation, Subject, Suppression, input, kinds, mutation,
 };
 use serde_json::Value;
 
@@ -35,7 +35,7 @@ pub(crate) struct Reviewed {
 }
 
 /// `POST /validate`.
-pub(crate) fn validate(snapshot: &Snapshot, ev: &mut Evaluator, request: Request) -> Answer {
+pub(crate) fn validate(snapshot: &Snapshot, ev: &mut Evaluator, mut request: Request) -> Answer {
     // Requests for a subresource other than ephemeral containers (status, scale, …) are judged
     // only by the rules that ask for that subresource.
     let sub = request.sub_resource.as_str();
@@ -54,16 +54,19 @@ pub(crate) fn validate(snapshot: &Snapshot, ev: &mut Evaluator, request: Request
         let response = Response::allow(&request.uid);
         return reviewed(request, response, None);
     }
-    let mut findings = match evaluate(ev, &request) {
-        Ok(f) => f,
-        Err(error) => return Answer::Failed(error),
+    // The request becomes the Rego input as it is (moved, not copied).
+    let mut input = serde_json::json!({"review": std::mem::take(&mut request.raw)});
+    let raw = &input["review"];
+    let mut findings = match ev.evaluate(&input) {
+        Ok(d) => d.findings,
+        Err(e) => return Answer::Failed(e.to_string()),
     };
     if !whole {
         findings.retain(|f| asking.contains(&f.rule.as_str()));
     }
-    let before = match old_object(&request) {
+    let before = match old_object(request.operation, raw) {
         Some(old) => match ev.evaluate(&input::from_admission_request(&with_object(
-            &request.raw,
+            raw,
             old.clone(),
         ))) {
             Ok(d) => Some(d.findings),
@@ -71,9 +74,9 @@ pub(crate) fn validate(snapshot: &Snapshot, ev: &mut Evaluator, request: Request
         },
         None => None,
     };
-    let object = request.raw.get("object").unwrap_or(&Value::Null);
+    let object = raw.get("object").unwrap_or(&Value::Null);
     let suppression = Suppression::of(object);
-    let name = object_name(&request);
+    let name = object_name(&request.name, raw);
     let subject = Subject {
         kind: &request.kind,
         name: &name,
@@ -88,6 +91,9 @@ pub(crate) fn validate(snapshot: &Snapshot, ev: &mut Evaluator, request: Request
         .verdict
         .judge(&subject, findings, before.as_deref());
     let response = Response::judged(&request.uid, &judgement);
+    if let Some(review) = input.get_mut("review") {
+        request.raw = review.take();
+    }
     reviewed(request, response, Some(judgement))
 }
 
@@ -122,13 +128,6 @@ fn mutation_enabled(snapshot: &Snapshot, namespace: &str) -> bool {
             .is_some_and(|v| v == MUTATE_LABEL_VALUE)
 }
 
-/// The findings for the request's object.
-fn evaluate(ev: &mut Evaluator, request: &Request) -> Result<Vec<Finding>, String> {
-    ev.evaluate(&input::from_admission_request(&request.raw))
-        .map(|d| d.findings)
-        .map_err(|e| e.to_string())
-}
-
 /// The restricted-defaults patch for the request's object: the fixes of the enabled rules,
 /// normalised into one patch that never overwrites what the user set.
 fn patch(snapshot: &Snapshot, ev: &mut Evaluator, request: &Request) -> Result<Vec<Value>, String> {
@@ -140,11 +139,11 @@ fn patch(snapshot: &Snapshot, ev: &mut Evaluator, request: &Request) -> Result<V
 }
 
 /// The old object of an UPDATE, when there is one.
-fn old_object(request: &Request) -> Option<&Value> {
-    if request.operation != Operation::Update {
+fn old_object(operation: Operation, raw: &Value) -> Option<&Value> {
+    if operation != Operation::Update {
         return None;
     }
-    request.raw.get("oldObject").filter(|o| o.is_object())
+    raw.get("oldObject").filter(|o| o.is_object())
 }
 
 /// The request as it would have been had `object` been submitted (for judging the old object).
@@ -163,14 +162,12 @@ fn with_object(raw: &Value, object: Value) -> Value {
 }
 
 /// The object's name: the request's, else `metadata.name`, else `metadata.generateName`.
-fn object_name(request: &Request) -> String {
-    if !request.name.is_empty() {
-        return request.name.clone();
+fn object_name(name: &str, raw: &Value) -> String {
+    if !name.is_empty() {
+        return name.to_string();
     }
     let meta = |k: &str| {
-        request
-            .raw
-            .pointer(&format!("/object/metadata/{k}"))
+        raw.pointer(&format!("/object/metadata/{k}"))
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_string()
@@ -183,7 +180,7 @@ fn object_name(request: &Request) -> String {
 
 fn reviewed(request: Request, response: Response, judgement: Option<Judgement>) -> Answer {
     Answer::Reviewed(Box::new(Reviewed {
-        name: object_name(&request),
+        name: object_name(&request.name, &request.raw),
         request,
         response,
         judgement,

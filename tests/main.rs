@@ -4,5 +4,6 @@ mod cli_certs;
 mod cli_flows;
 mod cli_lint;
 mod cli_policies;
+mod e2e;
 mod manifests;
 mod real_world;

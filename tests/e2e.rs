@@ -14,6 +14,7 @@ mod objects;
 
 mod admission;
 mod failure_policy;
+mod fixtures;
 mod mutation;
 mod reload;
 mod robustness;

@@ -8,6 +8,8 @@
 //! Run: `cargo test --release --test integration e2e`. Each group below starts one webhook and
 //! runs its cases in order, reporting each case by name (`e2e::admission` runs
 //! `privileged_pod_denied`, …); a failing case fails its group and the others still run.
+//! `kind.sh` runs the same checks against a real kind cluster where Docker is available (an
+//! ignored test here).
 
 mod harness;
 mod objects;
@@ -15,6 +17,7 @@ mod objects;
 mod admission;
 mod failure_policy;
 mod fixtures;
+mod kind;
 mod mutation;
 mod reload;
 mod robustness;

@@ -1,11 +1,13 @@
-//! The harness: a webhook process ([`process`]); the API server's HTTPS client for it
-//! ([`client`], connections kept by [`transport`]); the webhook configurations ([`config`]) and
-//! how the API server matches requests against them ([`matching`]); the AdmissionReview it sends
-//! and the checks it makes of the answer ([`review`]); the admission chain itself
-//! ([`apiserver`]) and what it answers the user ([`outcome`]). [`Harness`] ties one webhook and
-//! one API server together for synchronous test cases, and [`run_cases`] runs a group of them.
+//! The harness: a webhook process ([`process`], described by a [`builder`]); the API server's
+//! HTTPS client for it ([`client`], connections kept by [`transport`]); the webhook
+//! configurations ([`config`]) and how the API server matches requests against them
+//! ([`matching`]); the AdmissionReview it sends and the checks it makes of the answer
+//! ([`review`]); the admission chain itself ([`apiserver`]) and what it answers the user
+//! ([`outcome`]). [`Harness`] ties one webhook and one API server together for synchronous test
+//! cases, and [`run_cases`] runs a group of them.
 
 pub mod apiserver;
+pub mod builder;
 pub mod client;
 pub mod config;
 pub mod matching;
@@ -15,7 +17,8 @@ pub mod review;
 pub mod transport;
 
 pub use apiserver::{ApiServer, Attempt, Outcome};
-pub use process::{Webhook, WebhookBuilder};
+pub use builder::WebhookBuilder;
+pub use process::Webhook;
 
 use client::{Alpn, Connection};
 use rustls::pki_types::CertificateDer;

@@ -17,90 +17,11 @@ pub const SERVICE: &str = "palisade-webhook";
 pub const NAMESPACE: &str = "palisade-system";
 /// How long a start may take before the test gives up.
 const START_TIMEOUT: Duration = Duration::from_secs(30);
-const START_ATTEMPTS: usize = 5;
-
-/// What to start: configuration, user policies, inventory and extra flags.
-#[derive(Debug, Default, Clone)]
-pub struct WebhookBuilder {
-    config: Option<String>,
-    policies: Vec<(String, String)>,
-    inventory: Option<String>,
-    args: Vec<String>,
-}
-
-impl WebhookBuilder {
-    /// `--config FILE` with this text.
-    pub fn config(mut self, text: &str) -> Self {
-        self.config = Some(text.to_string());
-        self
-    }
-
-    /// A user policy file in the `--policies DIR`.
-    pub fn policy(mut self, file: &str, text: &str) -> Self {
-        self.policies.push((file.to_string(), text.to_string()));
-        self
-    }
-
-    /// `--inventory FILE` with this text (a YAML List of objects).
-    pub fn inventory(mut self, text: &str) -> Self {
-        self.inventory = Some(text.to_string());
-        self
-    }
-
-    /// Any other flag.
-    pub fn arg(mut self, arg: &str) -> Self {
-        self.args.push(arg.to_string());
-        self
-    }
-
-    /// Writes the files, issues the certificates and starts the webhook; returns once it is ready.
-    pub fn start(self) -> Webhook {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
-        let mut args: Vec<String> = Vec::new();
-        if let Some(text) = &self.config {
-            write(&dir.path().join("palisade.yaml"), text);
-            args.push(format!(
-                "--config={}",
-                dir.path().join("palisade.yaml").display()
-            ));
-        }
-        if !self.policies.is_empty() {
-            for (file, text) in &self.policies {
-                write(&dir.path().join("policies").join(file), text);
-            }
-            args.push(format!(
-                "--policies={}",
-                dir.path().join("policies").display()
-            ));
-        }
-        if let Some(text) = &self.inventory {
-            write(&dir.path().join("inventory.yaml"), text);
-            let path = dir.path().join("inventory.yaml");
-            args.push(format!("--inventory={}", path.display()));
-        }
-        args.extend(self.args);
-        let mut webhook = Webhook {
-            child: Mutex::new(None),
-            dir,
-            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            metrics_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-        };
-        webhook.generate_certs(SERVICE, &[]);
-        for attempt in 1..=START_ATTEMPTS {
-            match webhook.spawn(&args) {
-                Ok(()) => return webhook,
-                Err(log) if attempt < START_ATTEMPTS && log.contains("cannot listen") => continue,
-                Err(log) => panic!("palisade webhook did not start:\n{log}"),
-            }
-        }
-        unreachable!("the last attempt returns or panics")
-    }
-}
 
 /// A running webhook; killed, and its directory removed, when dropped.
 #[derive(Debug)]
 pub struct Webhook {
-    child: Mutex<Option<Child>>,
+    pub(super) child: Mutex<Option<Child>>,
     pub dir: tempfile::TempDir,
     /// The TLS listener (`/validate`, `/mutate`).
     pub addr: SocketAddr,
@@ -109,8 +30,8 @@ pub struct Webhook {
 }
 
 impl Webhook {
-    pub fn builder() -> WebhookBuilder {
-        WebhookBuilder::default()
+    pub fn builder() -> super::builder::WebhookBuilder {
+        super::builder::WebhookBuilder::default()
     }
 
     /// A file in the webhook's directory.
@@ -148,7 +69,7 @@ impl Webhook {
         );
     }
 
-    fn spawn(&mut self, args: &[String]) -> Result<(), String> {
+    pub(super) fn spawn(&mut self, args: &[String]) -> Result<(), String> {
         let (addr, metrics_addr) = free_ports();
         let log = std::fs::File::create(self.path("webhook.log"))
             .unwrap_or_else(|e| panic!("webhook.log: {e}"));
@@ -217,7 +138,8 @@ impl Webhook {
         }
     }
 
-    /// Sends a signal (`STOP`, `CONT`, …) with kill(1).
+    /// Sends a signal (`STOP`, `CONT`, …) with kill(1). For `STOP` and `CONT`, waits (bounded)
+    /// until the process is stopped or running again: delivery is asynchronous.
     pub fn signal(&self, name: &str) {
         let pid = self.child().as_ref().map(Child::id);
         let pid = pid.unwrap_or_else(|| panic!("no webhook process to send SIG{name} to"));
@@ -227,6 +149,30 @@ impl Webhook {
             .status()
             .is_ok_and(|s| s.success());
         assert!(ok, "kill -{name} {pid} failed");
+        let want_stopped = match name {
+            "STOP" => true,
+            "CONT" => false,
+            _ => return,
+        };
+        // The state is the field after the parenthesised command name in /proc/PID/stat.
+        let stopped = || {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            let state = stat
+                .rsplit_once(')')?
+                .1
+                .split_whitespace()
+                .next()?
+                .to_string();
+            Some(state == "T")
+        };
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while stopped().is_some_and(|s| s != want_stopped) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        assert!(
+            stopped().is_none_or(|s| s == want_stopped),
+            "SIG{name}: process {pid} did not change state"
+        );
     }
 
     /// `GET path` on the plain-HTTP listener: status and body, or `None` if it does not answer.

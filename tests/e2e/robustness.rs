@@ -1,8 +1,9 @@
 //! Group `robustness`: what a broken or hostile client gets. Bodies that are not an
 //! AdmissionReview v1 (not JSON, another apiVersion, no uid, …) are answered 400; a body over
 //! `--max-body` 413 (one at the limit is served); and connections that stall — no TLS handshake,
-//! half a request header, idle after a request — are closed by the server within its read
-//! timeout (10 s), never left hanging. The stalls run while the other cases do.
+//! a handshake and then nothing (HTTP/1.1 or HTTP/2), an HTTP/2 preface and then nothing, half a
+//! request header, idle after a request — are closed by the server within its read timeout
+//! (10 s), never left hanging. The stalls run while the other cases do.
 
 use super::harness::client::{Alpn, tls_config};
 use super::harness::process::{NAMESPACE, SERVICE};
@@ -34,6 +35,9 @@ fn robustness() {
     let h = Harness::start(Webhook::builder().arg(&format!("--max-body={MAX_BODY}")));
     let stalls = [
         "no TLS handshake",
+        "TLS, then nothing (HTTP/1.1)",
+        "TLS, then nothing (HTTP/2)",
+        "HTTP/2 preface, then nothing",
         "half a request header",
         "idle after a request",
     ]
@@ -152,7 +156,7 @@ fn oversized_body(ctx: &Robustness) {
 
 fn stalled_connections_closed(ctx: &Robustness) {
     let stalls = std::mem::take(&mut *ctx.stalls.lock().unwrap_or_else(|e| e.into_inner()));
-    assert_eq!(stalls.len(), 3);
+    assert_eq!(stalls.len(), 6);
     let mut problems = Vec::new();
     for (what, task) in stalls {
         match ctx.h.rt.block_on(task) {
@@ -182,8 +186,12 @@ async fn stall(
     let mut stream: Box<dyn Stream> = if what == "no TLS handshake" {
         Box::new(tcp)
     } else {
-        // HTTP/1.1 only: half a header is an HTTP/1.1 thing.
-        let config = tls_config(ca_pem.as_bytes(), Alpn::Http1Only)?;
+        let alpn = if what.contains("HTTP/2") {
+            Alpn::Both
+        } else {
+            Alpn::Http1Only
+        };
+        let config = tls_config(ca_pem.as_bytes(), alpn)?;
         let name = ServerName::try_from(format!("{SERVICE}.{NAMESPACE}.svc"))
             .map_err(|e| e.to_string())?;
         let tls = tokio_rustls::TlsConnector::from(config)
@@ -194,6 +202,7 @@ async fn stall(
     let host = format!("Host: {SERVICE}.{NAMESPACE}.svc\r\n");
     let sent = match what {
         "half a request header" => format!("POST /validate HTTP/1.1\r\n{host}Content-Type: appl"),
+        "HTTP/2 preface, then nothing" => "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".to_string(),
         "idle after a request" => {
             let body = valid_review().to_string();
             let length = body.len();

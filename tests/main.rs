@@ -5,5 +5,6 @@ mod cli_fix;
 mod cli_flows;
 mod cli_lint;
 mod cli_policies;
+mod e2e;
 mod manifests;
 mod real_world;

@@ -43,7 +43,8 @@ pub struct ServerOptions {
     pub concurrency: usize,
     /// How often watched files are checked for changes.
     pub reload_interval: Duration,
-    /// Time allowed for the TLS handshake and for reading a request's headers.
+    /// Time allowed for the TLS handshake, for the first request to arrive and for reading a
+    /// request's headers.
     pub read_timeout: Duration,
     /// Connections idle longer than this are closed.
     pub idle_timeout: Duration,

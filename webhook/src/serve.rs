@@ -5,13 +5,14 @@
 
 use crate::state::{Source, State};
 use crate::{ServerOptions, WebhookError, health, routes, tls, watch};
+use hyper::service::{Service as _, service_fn};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch as signal;
@@ -160,8 +161,29 @@ async fn accept_tls(
                 Ok(Err(e)) => return tracing::debug!(%peer, "TLS handshake failed: {e}"),
                 Err(_) => return tracing::debug!(%peer, "TLS handshake timed out"),
             };
+            // The first request must arrive within the read timeout too. Before it, hyper reads
+            // the first bytes (to tell HTTP/1.1 from HTTP/2) and an HTTP/2 preface with no
+            // deadline, so a client that completes the handshake and sends nothing would hold
+            // the connection forever. Later requests: HTTP/1.1's header timeout, HTTP/2's pings.
+            let requested = Arc::new(AtomicBool::new(false));
+            let flag = requested.clone();
+            let service = service_fn(move |request| {
+                flag.store(true, Ordering::Relaxed);
+                service.call(request)
+            });
             let conn = builder.serve_connection_with_upgrades(TokioIo::new(tls), service);
-            if let Err(e) = watcher.watch(conn.into_owned()).await {
+            let conn = watcher.watch(conn.into_owned());
+            tokio::pin!(conn);
+            let result = tokio::select! {
+                result = &mut conn => result,
+                () = tokio::time::sleep(handshake) => {
+                    if !requested.load(Ordering::Relaxed) {
+                        return tracing::debug!(%peer, "no request within the read timeout");
+                    }
+                    conn.await
+                }
+            };
+            if let Err(e) = result {
                 tracing::debug!(%peer, "connection ended: {e}");
             }
         });

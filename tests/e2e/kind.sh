@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# End to end on a real cluster: create a kind cluster, build the image from Containerfile and
+# load it, issue the webhook's certificates into a copy of manifests/ (the checkout is never
+# modified), `kubectl apply -k`, wait for the rollout, then check what a user meets:
+#   - a privileged pod is rejected, the message naming PSS-PRIVILEGED;
+#   - a restricted pod is admitted;
+#   - the GitOps roles of examples/gitops-impersonation.yaml are admitted with a warning.
+# The cluster is deleted at the end, also when a check fails (KEEP_CLUSTER=1 keeps it).
+#
+# Needs docker (with BuildKit) and kind, kubectl and either cargo or PALISADE=/path/to/palisade.
+# Run from anywhere:
+#   tests/e2e/kind.sh
+#   cargo test --release --test integration e2e::kind -- --ignored     (same script)
+# Settings: CLUSTER (default palisade-e2e), IMAGE (default the manifests' image),
+# KEEP_CLUSTER=1, PALISADE (a built palisade binary; default: cargo run --release).
+set -euo pipefail
+
+cd "$(dirname "$0")/../.."
+CLUSTER=${CLUSTER:-palisade-e2e}
+IMAGE=${IMAGE:-ghcr.io/palisade-dev/palisade:0.1.0}
+NS=palisade-e2e
+CONTEXT="kind-$CLUSTER"
+
+for tool in docker kind kubectl; do
+  command -v "$tool" >/dev/null || { echo "kind.sh: $tool not found" >&2; exit 2; }
+done
+if [ -z "${PALISADE:-}" ]; then
+  command -v cargo >/dev/null || { echo "kind.sh: set PALISADE or install cargo" >&2; exit 2; }
+fi
+
+work=$(mktemp -d)
+created=0
+cleanup() {
+  local status=$?
+  if [ "$status" -ne 0 ] && [ "$created" = 1 ]; then
+    echo "== failed; webhook state:" >&2
+    kubectl --context "$CONTEXT" -n palisade-system get pods -o wide >&2 || true
+    kubectl --context "$CONTEXT" -n palisade-system logs deploy/palisade-webhook --tail=50 >&2 || true
+  fi
+  if [ "$created" = 1 ] && [ "${KEEP_CLUSTER:-0}" != 1 ]; then
+    kind delete cluster --name "$CLUSTER" >/dev/null 2>&1 || true
+  fi
+  rm -rf "$work"
+  exit "$status"
+}
+trap cleanup EXIT
+
+palisade() {
+  if [ -n "${PALISADE:-}" ]; then "$PALISADE" "$@"; else cargo run --release --quiet --bin palisade -- "$@"; fi
+}
+k() { kubectl --context "$CONTEXT" "$@"; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+echo "== kind cluster $CLUSTER"
+kind create cluster --name "$CLUSTER" --wait 180s
+created=1
+
+echo "== image $IMAGE"
+DOCKER_BUILDKIT=1 docker build -f Containerfile -t "$IMAGE" .
+kind load docker-image "$IMAGE" --name "$CLUSTER"
+
+echo "== certificates and caBundle (in a copy of manifests/)"
+cp -R manifests "$work/manifests"
+rm -rf "$work/manifests/webhook/certs"
+palisade certs generate --service palisade-webhook --namespace palisade-system \
+  --out "$work/manifests/webhook/certs" --patch-manifests "$work/manifests/webhook"
+
+echo "== apply"
+k apply -k "$work/manifests"
+k -n palisade-system rollout status deploy/palisade-webhook --timeout=180s
+k create namespace "$NS"
+
+restricted_pod() {
+  cat <<YAML
+apiVersion: v1
+kind: Pod
+metadata: {name: $1, namespace: $NS}
+spec:
+  securityContext: {runAsNonRoot: true, runAsUser: 65532, seccompProfile: {type: RuntimeDefault}}
+  containers:
+    - name: pause
+      image: registry.k8s.io/pause:3.10
+      securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}$2}
+YAML
+}
+
+# The Service's endpoints can lag the rollout by a moment: retry the first admission (bounded).
+echo "== a restricted pod is admitted"
+admitted=0
+for _ in $(seq 1 30); do
+  if restricted_pod web "" | k apply -f - >"$work/out" 2>&1; then admitted=1; break; fi
+  sleep 2
+done
+[ "$admitted" = 1 ] || fail "restricted pod not admitted: $(cat "$work/out")"
+if grep -q "Warning:" "$work/out"; then fail "restricted pod admitted with warnings: $(cat "$work/out")"; fi
+
+echo "== a privileged pod is rejected with PSS-PRIVILEGED"
+if restricted_pod privileged ", privileged: true" | sed 's/allowPrivilegeEscalation: false, //' \
+  | k apply -f - >"$work/out" 2>&1; then
+  fail "privileged pod admitted: $(cat "$work/out")"
+fi
+grep -q 'denied the request' "$work/out" || fail "not denied by the webhook: $(cat "$work/out")"
+grep -q 'PSS-PRIVILEGED' "$work/out" || fail "denial does not name PSS-PRIVILEGED: $(cat "$work/out")"
+
+echo "== the GitOps roles are admitted with a warning"
+k apply -f examples/gitops-impersonation.yaml >"$work/out" 2>&1 \
+  || fail "GitOps roles rejected: $(cat "$work/out")"
+grep -q 'Warning: .*RBAC-IMPERSONATE' "$work/out" || fail "no RBAC-IMPERSONATE warning: $(cat "$work/out")"
+
+k delete -f examples/gitops-impersonation.yaml --wait=false >/dev/null
+echo "== all checks passed"

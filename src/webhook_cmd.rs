@@ -77,6 +77,10 @@ pub struct WebhookArgs {
     /// Evaluations at once [default: the number of CPUs].
     #[arg(long, env = "PALISADE_CONCURRENCY", value_name = "N")]
     pub concurrency: Option<usize>,
+    /// Time allowed for the TLS handshake, the first request, each request's headers and its
+    /// body; also how long an HTTP/1.1 connection may stay idle between requests.
+    #[arg(long, env = "PALISADE_READ_TIMEOUT", value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    pub read_timeout: Duration,
     /// How often certificate, policy, configuration and inventory files are checked for changes.
     #[arg(long, env = "PALISADE_RELOAD_INTERVAL", value_name = "DURATION", default_value = "2s", value_parser = parse_duration)]
     pub reload_interval: Duration,
@@ -103,6 +107,7 @@ pub fn run(args: WebhookArgs) -> Result<ExitCode> {
         options.concurrency = n.max(1);
     }
     options.reload_interval = args.reload_interval;
+    options.read_timeout = args.read_timeout;
     let workers = options.concurrency;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -173,7 +173,17 @@ impl Response {
         if !denials.is_empty() {
             response.allowed = false;
             response.code = 403;
-            let text = format!("denied by palisade: {}", denials.join("; "));
+            // Every denying rule id first, so a long message cut at the limit still names them.
+            let mut ids: Vec<&str> = judgement
+                .with(Enforcement::Deny)
+                .map(|j| j.finding.rule.as_str())
+                .collect();
+            ids.dedup();
+            let text = format!(
+                "denied by palisade ({}): {}",
+                ids.join(", "),
+                denials.join("; ")
+            );
             response.message = Some(truncate(&text, MAX_MESSAGE_CHARS));
         }
         response.warnings = warnings(judgement.with(Enforcement::Warn).map(|j| {

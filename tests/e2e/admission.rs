@@ -61,8 +61,13 @@ fn denied_by(out: &Outcome, rule: &str) {
     assert!(!out.allowed, "expected a denial by {rule}: {out:#?}");
     assert_eq!(out.code, 403, "{out:#?}");
     let prefix =
-        format!("admission webhook \"{VALIDATE}\" denied the request: denied by palisade: ");
+        format!("admission webhook \"{VALIDATE}\" denied the request: denied by palisade (");
     assert!(out.message.starts_with(&prefix), "{}", out.message);
+    // The ids lead the message, so a long denial cut at its limit still names every rule.
+    let (ids, _) = out.message[prefix.len()..]
+        .split_once("): ")
+        .unwrap_or_else(|| panic!("no rule ids before the findings: {}", out.message));
+    assert!(ids.split(", ").any(|r| r == rule), "{rule} not among {ids}");
     assert!(
         out.denied_rules().iter().any(|r| r == rule),
         "{rule} not in: {}",

@@ -15,6 +15,7 @@ mod harness;
 mod objects;
 
 mod admission;
+mod equivalence;
 mod failure_policy;
 mod fixtures;
 mod kind;

@@ -74,7 +74,7 @@ pub struct WebhookArgs {
     /// Largest request body, in bytes (larger: HTTP 413).
     #[arg(long, env = "PALISADE_MAX_BODY", value_name = "BYTES", default_value_t = 3 * 1024 * 1024)]
     pub max_body: usize,
-    /// Evaluations at once [default: the number of CPUs].
+    /// Evaluations at once [default: twice the number of CPUs].
     #[arg(long, env = "PALISADE_CONCURRENCY", value_name = "N")]
     pub concurrency: Option<usize>,
     /// Time allowed for the TLS handshake, the first request, each request's headers and its

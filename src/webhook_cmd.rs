@@ -74,7 +74,7 @@ pub struct WebhookArgs {
     /// Largest request body, in bytes (larger: HTTP 413).
     #[arg(long, env = "PALISADE_MAX_BODY", value_name = "BYTES", default_value_t = 3 * 1024 * 1024)]
     pub max_body: usize,
-    /// Evaluations at once [default: twice the number of CPUs].
+    /// Evaluator threads: evaluations at once [default: the number of CPUs].
     #[arg(long, env = "PALISADE_CONCURRENCY", value_name = "N")]
     pub concurrency: Option<usize>,
     /// Time allowed for the TLS handshake, the first request, each request's headers and its
@@ -108,12 +108,11 @@ pub fn run(args: WebhookArgs) -> Result<ExitCode> {
     }
     options.reload_interval = args.reload_interval;
     options.read_timeout = args.read_timeout;
-    let workers = options.concurrency;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .worker_threads(std::thread::available_parallelism().map_or(2, |n| n.get()))
-        // Evaluations run on the blocking pool, one evaluator per thread: bound it.
-        .max_blocking_threads(workers + 2)
+        // Evaluations have threads of their own; the blocking pool only reads files on reload.
+        .max_blocking_threads(4)
         .build()
         .context("starting the async runtime")?;
     let source = Arc::new(FileSource::new(&args));

@@ -39,10 +39,8 @@ pub struct ServerOptions {
     pub failure_mode: FailureMode,
     /// Largest request body accepted; larger is answered 413.
     pub max_body: usize,
-    /// Evaluations running at once; more wait (their wait counts towards the timeout). Twice
-    /// the CPU count by default: a blocking thread that finds the next evaluation queued does
-    /// not go to sleep between requests, which on two cores is worth ~20% more reviews/s than
-    /// one evaluation per CPU (bench/README.md); each costs one evaluator (~1.5 MB).
+    /// Evaluator threads: evaluations running at once; more wait in their queue (the wait counts
+    /// towards the timeout). Each thread holds one evaluator (~1.5 MB).
     pub concurrency: usize,
     /// How often watched files are checked for changes.
     pub reload_interval: Duration,
@@ -66,7 +64,7 @@ impl ServerOptions {
             timeout: Duration::from_secs(2),
             failure_mode: FailureMode::Open,
             max_body: 3 * 1024 * 1024,
-            concurrency: 2 * std::thread::available_parallelism().map_or(2, |n| n.get()),
+            concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
             reload_interval: Duration::from_secs(2),
             read_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(90),

@@ -3,7 +3,7 @@
 //! mode when the evaluation times out or fails, and records metrics and audit lines.
 
 use crate::options::FailureMode;
-use crate::pool::{self, Failure, with_evaluator};
+use crate::pool::{Failure, Slot};
 use crate::review::{self, Answer, Reviewed};
 use crate::state::State;
 use axum::Router;
@@ -62,15 +62,17 @@ async fn handle(state: Arc<State>, endpoint: Endpoint, body: Body) -> Response {
     drop(bytes);
     let summary = summary(&request);
     let snapshot = state.snapshot();
-    let work = move || {
+    let work = move |slot: &mut Slot| {
         let began = Instant::now();
-        let answer = with_evaluator(&snapshot, |ev| match endpoint {
+        let ev = slot.evaluator(&snapshot);
+        let answer = match endpoint {
             Endpoint::Validate => review::validate(&snapshot, ev, request),
             Endpoint::Mutate => review::mutate(&snapshot, ev, request),
-        });
+        };
         (answer, began.elapsed())
     };
-    let response = match pool::run(&state, work).await {
+    let deadline = tokio::time::Instant::from_std(started) + state.options.timeout;
+    let response = match state.pool.run(deadline, work).await {
         Ok((answer, took)) => {
             state.metrics.evaluation_time(took);
             match answer {
@@ -216,6 +218,7 @@ fn failure(state: &State, endpoint: Endpoint, req: &Request, f: &Failure) -> Res
     let mode = state.options.failure_mode;
     let what = match f {
         Failure::Timeout => format!("evaluation timed out after {:?}", state.options.timeout),
+        Failure::Overloaded => "too many reviews queued".to_string(),
         Failure::Crashed(e) => format!("evaluation failed: {e}"),
     };
     let mode_name = match (endpoint, mode) {

@@ -60,7 +60,9 @@ pub async fn start(
     };
     let addr = local(&listener, options.listen)?;
     let metrics_addr = local(&metrics_listener, options.metrics_listen)?;
-    let state = Arc::new(State::new(policies, objects, options, resolver, source));
+    let state = State::new(policies, objects, options, resolver, source)
+        .map_err(|e| WebhookError::Policies(format!("starting evaluator threads: {e}")))?;
+    let state = Arc::new(state);
     state.metrics.set_cert_not_after(loaded.not_after);
     state.metrics.set_ready(true);
     let (stop, stopped) = signal::channel(false);

@@ -5,6 +5,7 @@
 
 use crate::metrics::Metrics;
 use crate::options::ServerOptions;
+use crate::pool::Pool;
 use crate::tls::Resolver;
 use palisade_policies::{Engine, Inventory, InventoryBuilder, NamespaceLabels, Verdict};
 use serde_json::Value;
@@ -52,7 +53,7 @@ pub(crate) struct State {
     pub metrics: Metrics,
     pub options: ServerOptions,
     pub shutting_down: AtomicBool,
-    pub evaluations: Arc<tokio::sync::Semaphore>,
+    pub pool: Pool,
     pub resolver: Arc<Resolver>,
     pub source: Arc<dyn Source>,
 }
@@ -72,19 +73,19 @@ impl State {
         options: ServerOptions,
         resolver: Arc<Resolver>,
         source: Arc<dyn Source>,
-    ) -> State {
+    ) -> std::io::Result<State> {
         let snapshot = build(0, Arc::new(policies), &objects);
-        State {
+        Ok(State {
             snapshot: RwLock::new(Arc::new(snapshot)),
             objects: Mutex::new(objects),
             generation: AtomicU64::new(0),
             metrics: Metrics::default(),
-            evaluations: Arc::new(tokio::sync::Semaphore::new(options.concurrency.max(1))),
+            pool: Pool::new(options.concurrency)?,
             options,
             shutting_down: AtomicBool::new(false),
             resolver,
             source,
-        }
+        })
     }
 
     /// The current snapshot.

@@ -46,8 +46,11 @@ impl Source for DirSource {
 pub struct Server {
     pub running: Option<Running>,
     pub ca: String,
+    /// The CA with its key, to issue new serving certificates.
+    pub ca_pair: palisade_certs::PemPair,
     pub policies: tempfile::TempDir,
-    _certs: tempfile::TempDir,
+    /// Holds `tls.crt` and `tls.key`, which the server watches.
+    pub certs: tempfile::TempDir,
 }
 
 /// Starts a server whose user policies are `rego` files (name, text).
@@ -81,9 +84,10 @@ pub async fn start(rego: &[(&str, &str)], mode: FailureMode, timeout: Duration) 
         .unwrap_or_else(|e| panic!("{e}"));
     Server {
         running: Some(running),
-        ca: ca.cert_pem,
+        ca: ca.cert_pem.clone(),
+        ca_pair: ca,
         policies,
-        _certs: certs,
+        certs,
     }
 }
 

@@ -33,6 +33,8 @@ pub enum Command {
     Webhook(Box<crate::webhook_cmd::WebhookArgs>),
     /// Certificates for the admission webhook: CA, serving certificate, rotation, caBundle.
     Certs(crate::certs_cmd::CertsArgs),
+    /// NetworkPolicy tools: simulate observed flows against policies.
+    Netpol(crate::netpol_cmd::NetpolArgs),
 }
 
 /// Policy selection shared by every command that evaluates.

@@ -6,6 +6,8 @@ mod fix_cmd;
 mod flows_cmd;
 mod lint_cmd;
 mod logs;
+mod netpol_cmd;
+mod netpol_simulate;
 mod probe_cmd;
 mod progress;
 mod rules_cmd;
@@ -31,6 +33,7 @@ fn main() -> ExitCode {
         cli::Command::Flows(args) => flows_cmd::run(args),
         cli::Command::Webhook(args) => webhook_cmd::run(*args),
         cli::Command::Certs(args) => certs_cmd::run(args),
+        cli::Command::Netpol(args) => netpol_cmd::run(args),
     };
     match result {
         Ok(code) => code,

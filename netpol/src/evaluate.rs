@@ -48,8 +48,8 @@ pub struct Side {
     pub allowed: ConnSet,
     /// Policies selecting the pod for this direction (indices into `World::policies`).
     pub selecting: Vec<usize>,
-    /// Of those, the ones with a rule that admits the peer on some port.
-    pub allowing: Vec<usize>,
+    /// Of those, the ones with a rule that admits the peer, and on what.
+    pub allowed_by: Vec<(usize, ConnSet)>,
 }
 
 impl Side {
@@ -58,8 +58,16 @@ impl Side {
             isolated: false,
             allowed: ConnSet::all(),
             selecting: Vec::new(),
-            allowing: Vec::new(),
+            allowed_by: Vec::new(),
         }
+    }
+
+    /// The policies that admit `proto`/`port` on this side.
+    pub fn allowing(&self, proto: Proto, port: u16) -> impl Iterator<Item = usize> + '_ {
+        self.allowed_by
+            .iter()
+            .filter(move |(_, set)| set.contains(proto, port))
+            .map(|(i, _)| *i)
     }
 }
 
@@ -134,10 +142,10 @@ impl World {
             return Side::open();
         }
         let mut allowed = ConnSet::none();
-        let mut allowing = Vec::new();
+        let mut allowed_by = Vec::new();
         for &i in &selecting {
             let policy = &self.policies[i];
-            let mut any = false;
+            let mut by_policy = ConnSet::none();
             for rule in policy.rules(direction).unwrap_or_default() {
                 if !(rule.peers.is_empty()
                     || rule
@@ -156,20 +164,18 @@ impl World {
                     }
                     set
                 };
-                if !conns.is_empty() {
-                    any = true;
-                    allowed.union(&conns);
-                }
+                by_policy.union(&conns);
             }
-            if any {
-                allowing.push(i);
+            if !by_policy.is_empty() {
+                allowed.union(&by_policy);
+                allowed_by.push((i, by_policy));
             }
         }
         Side {
             isolated: true,
             allowed,
             selecting,
-            allowing,
+            allowed_by,
         }
     }
 

@@ -6,9 +6,12 @@
 pub mod cidr;
 pub mod error;
 pub mod evaluate;
+pub mod flows;
 pub mod labels;
 pub mod policy;
 pub mod ports;
+pub mod resolve;
+pub mod simulate;
 pub mod world;
 
 pub use error::{FieldError, ModelError, NetpolError, Origin};

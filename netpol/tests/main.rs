@@ -1,3 +1,7 @@
 //! Integration tests of palisade-netpol (one test binary for the crate).
 
+mod fixtures;
+mod npguard;
+mod npguard_lines;
+mod npguard_model;
 mod semantics;

@@ -1,5 +1,6 @@
 //! Integration tests of palisade-netpol (one test binary for the crate).
 
+mod cyclonus;
 mod fixtures;
 mod npguard;
 mod npguard_lines;

@@ -2,6 +2,7 @@
 
 mod cyclonus;
 mod fixtures;
+mod handmade;
 mod npguard;
 mod npguard_lines;
 mod npguard_model;

@@ -87,17 +87,25 @@ impl World {
     ) -> Result<Self, ModelError> {
         let mut world = World::default();
         for (object, origin) in objects {
-            world.add(object, origin, default_namespace)?;
+            world.add(object, origin, default_namespace, "")?;
         }
         world.index();
         Ok(world)
     }
 
-    fn add(&mut self, object: &Value, origin: Origin, default_ns: &str) -> Result<(), ModelError> {
+    /// Adds `object`; `implied` is the kind of an item of a typed list (`PodList`), whose items
+    /// the API server writes without `kind`.
+    fn add(
+        &mut self,
+        object: &Value,
+        origin: Origin,
+        default_ns: &str,
+        implied: &str,
+    ) -> Result<(), ModelError> {
         let kind = object
             .get("kind")
             .and_then(Value::as_str)
-            .unwrap_or_default();
+            .unwrap_or(implied);
         let meta = object.get("metadata");
         let name = meta
             .and_then(|m| m.get("name"))
@@ -122,14 +130,16 @@ impl World {
                 pod.ips = pod_ips(object);
                 self.pods.push(pod);
             }
-            "List" => {
+            // `kind: List`, and the typed lists the API server returns (`PodList`, …).
+            list if list.ends_with("List") => {
+                let implied = list.strip_suffix("List").unwrap_or_default();
                 for item in object
                     .get("items")
                     .and_then(Value::as_array)
                     .into_iter()
                     .flatten()
                 {
-                    self.add(item, origin.clone(), default_ns)?;
+                    self.add(item, origin.clone(), default_ns, implied)?;
                 }
             }
             _ => {
@@ -297,5 +307,33 @@ fn service(object: &Value, namespace: &str, name: &str, origin: Origin) -> Servi
         selector,
         ports,
         origin,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn typed_lists_are_read_like_list_with_their_item_kind() {
+        let objects = [
+            json!({"kind": "NamespaceList", "items": [
+                {"kind": "Namespace", "metadata": {"name": "a", "labels": {"team": "a"}}}]}),
+            // Items of a typed list come without `kind`.
+            json!({"kind": "PodList", "items": [{"metadata": {"name": "p", "namespace": "a"}}]}),
+            json!({"kind": "NetworkPolicyList", "items": [{"kind": "NetworkPolicy",
+                "metadata": {"name": "deny", "namespace": "a"}, "spec": {"podSelector": {}}}]}),
+        ];
+        let world = World::build(
+            objects.iter().map(|o| (o, Origin::new("l.yaml", 1))),
+            "default",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            world.namespace_labels("a").get("team").map(String::as_str),
+            Some("a")
+        );
+        assert_eq!((world.pods.len(), world.policies.len()), (1, 1));
     }
 }

@@ -1,3 +1,9 @@
 //! Integration tests of palisade-netpol (one test binary for the crate).
 
+mod cyclonus;
+mod fixtures;
+mod handmade;
+mod npguard;
+mod npguard_lines;
+mod npguard_model;
 mod semantics;

@@ -5,9 +5,12 @@
 use crate::cli::EXIT_FINDINGS;
 use crate::netpol_cmd::{Format, load_world};
 use anyhow::Result;
-use palisade_netpol::flows::read_flows;
-use palisade_netpol::simulate::{FlowVerdict, Simulation, simulate};
+use palisade_netpol::NetpolError;
+use palisade_netpol::flows::for_each_chunk;
+use palisade_netpol::judge::SideCheck;
+use palisade_netpol::simulate::{FlowVerdict, SimulationSummary, Simulator};
 use palisade_probe::{Endpoint, FlowRecord};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
@@ -30,39 +33,114 @@ pub struct SimulateArgs {
 
 pub fn run(args: SimulateArgs) -> Result<ExitCode> {
     let world = load_world(&args.paths, &args.namespace)?;
-    let flows = read_flows(&args.flows)?;
-    let simulation = simulate(world, &flows);
-    let mut out = std::io::stdout().lock();
-    match args.format {
-        Format::Json => write_json(&mut out, &flows, &simulation)?,
-        Format::Human => write_human(&mut out, &flows, &simulation)?,
-    }
+    let mut simulator = Simulator::new(&world);
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+    let summary = match args.format {
+        Format::Json => {
+            out.write_all(b"{\"flows\":[")?;
+            let ids: Vec<String> = simulator
+                .policy_ids()
+                .iter()
+                .map(|id| serde_json::to_string(id).unwrap_or_default())
+                .collect();
+            let mut first = true;
+            for_each_chunk(&args.flows, &mut |chunk| {
+                let checks = simulator.check(&chunk.records);
+                let lines: Vec<Vec<u8>> = (0..chunk.records.len())
+                    .into_par_iter()
+                    .map(|i| {
+                        let line = chunk.lines.as_ref().and_then(|l| l.get(i));
+                        json_line(&chunk.records[i], line, &checks[i], &ids)
+                    })
+                    .collect();
+                for line in lines {
+                    let sep: &[u8] = if first { b"\n" } else { b",\n" };
+                    first = false;
+                    out.write_all(sep)
+                        .and_then(|()| out.write_all(&line))
+                        .map_err(write_error)?;
+                }
+                Ok(())
+            })?;
+            let summary = simulator.summary.clone();
+            writeln!(
+                out,
+                "\n],\"summary\":{}}}",
+                serde_json::to_string(&summary)?
+            )?;
+            summary
+        }
+        Format::Human => {
+            let mut rows = Vec::new();
+            for_each_chunk(&args.flows, &mut |chunk| {
+                let verdicts = simulator.judge(&chunk.records);
+                rows.extend(chunk.records.into_iter().zip(verdicts));
+                Ok(())
+            })?;
+            write_human(&mut out, &rows, &simulator.summary)?;
+            simulator.summary.clone()
+        }
+    };
     out.flush()?;
-    Ok(if simulation.summary.blocked > 0 {
+    Ok(if summary.blocked > 0 {
         ExitCode::from(EXIT_FINDINGS)
     } else {
         ExitCode::SUCCESS
     })
 }
 
-fn write_json(out: &mut impl Write, flows: &[FlowRecord], sim: &Simulation) -> Result<()> {
-    let items: Vec<serde_json::Value> = flows
-        .iter()
-        .zip(&sim.verdicts)
-        .map(|(flow, verdict)| {
-            let mut value = serde_json::to_value(flow)?;
-            if let (Some(map), serde_json::Value::Object(extra)) =
-                (value.as_object_mut(), serde_json::to_value(verdict)?)
-            {
-                map.extend(extra);
-            }
-            Ok(value)
-        })
-        .collect::<Result<_, serde_json::Error>>()?;
-    let doc = serde_json::json!({"flows": items, "summary": sim.summary});
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    writeln!(out)?;
-    Ok(())
+fn write_error(source: std::io::Error) -> NetpolError {
+    NetpolError::Io {
+        path: "stdout".into(),
+        source,
+    }
+}
+
+/// The flow record (its input line when there is one) with the verdict's fields added, on
+/// one line: `verdict`, `blocked_by`, `policies` (`ids` are the policies' JSON strings).
+fn json_line(
+    flow: &FlowRecord,
+    line: Option<&String>,
+    check: &[SideCheck; 2],
+    ids: &[String],
+) -> Vec<u8> {
+    let mut out = match line.map(|l| l.trim_end()).filter(|l| l.ends_with('}')) {
+        Some(l) => l.as_bytes().to_vec(),
+        None => serde_json::to_vec(flow).unwrap_or_else(|_| b"{}".to_vec()),
+    };
+    out.pop();
+    let [egress, ingress] = check;
+    let blocked = !(egress.allowed && ingress.allowed);
+    let sep = if out.len() > 1 { "," } else { "" };
+    out.extend_from_slice(sep.as_bytes());
+    out.extend_from_slice(if blocked {
+        br#""verdict":"blocked","blocked_by":["#
+    } else {
+        br#""verdict":"allowed","blocked_by":["#
+    });
+    let mut by = Vec::new();
+    if !egress.allowed {
+        by.push(r#""egress""#);
+    }
+    if !ingress.allowed {
+        by.push(r#""ingress""#);
+    }
+    out.extend_from_slice(by.join(",").as_bytes());
+    out.extend_from_slice(br#"],"policies":{"egress":["#);
+    push_ids(&mut out, egress, ids);
+    out.extend_from_slice(br#"],"ingress":["#);
+    push_ids(&mut out, ingress, ids);
+    out.extend_from_slice(b"]}}");
+    out
+}
+
+fn push_ids(out: &mut Vec<u8>, side: &SideCheck, ids: &[String]) {
+    for (n, &i) in side.policies.iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(ids.get(i).map_or("\"?\"", String::as_str).as_bytes());
+    }
 }
 
 /// `ns/Kind/name`, or the address of an endpoint outside the cluster.
@@ -83,9 +161,13 @@ fn name(end: &Endpoint) -> String {
     }
 }
 
-fn write_human(out: &mut impl Write, flows: &[FlowRecord], sim: &Simulation) -> Result<()> {
+fn write_human(
+    out: &mut impl Write,
+    rows: &[(FlowRecord, FlowVerdict)],
+    s: &SimulationSummary,
+) -> Result<()> {
     let mut groups: BTreeMap<String, Vec<(&FlowRecord, &FlowVerdict)>> = BTreeMap::new();
-    for (flow, verdict) in flows.iter().zip(&sim.verdicts) {
+    for (flow, verdict) in rows {
         groups
             .entry(name(&flow.src))
             .or_default()
@@ -122,7 +204,6 @@ fn write_human(out: &mut impl Write, flows: &[FlowRecord], sim: &Simulation) -> 
             )?;
         }
     }
-    let s = &sim.summary;
     writeln!(
         out,
         "{} flows: {} allowed, {} blocked",

@@ -180,7 +180,7 @@ impl World {
     }
 
     /// Whether `peer` of `policy` matches endpoint `other`.
-    fn peer_matches(&self, policy: &Policy, peer: &Peer, other: &Endpoint<'_>) -> bool {
+    pub(crate) fn peer_matches(&self, policy: &Policy, peer: &Peer, other: &Endpoint<'_>) -> bool {
         match (peer, other) {
             (Peer::Pods { pods, namespaces }, Endpoint::Pod { pod, .. }) if !pod.host_network => {
                 let in_namespace = match namespaces {

@@ -3,7 +3,7 @@
 //! own namespace and labels; a Service-only destination goes to the Service's backing pods.
 //! An endpoint with only an address (or a node's) is outside the cluster.
 
-use crate::labels::Selector;
+use crate::labels::{Labels, Selector};
 use crate::world::{Pod, World};
 use palisade_probe::Endpoint as FlowEnd;
 use std::collections::HashMap;
@@ -14,100 +14,89 @@ use std::net::IpAddr;
 pub enum Resolved {
     /// `World::pods[index]`, reached at `ip` when the record gives one.
     Pod(usize, Option<IpAddr>),
+    /// `Resolver::made()[index]`: a pod known only from the record.
+    Made(usize, Option<IpAddr>),
     External(Option<IpAddr>),
 }
 
-/// How an endpoint was found, for reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Match {
-    PodName,
-    Workload,
-    Address,
-    Labels,
-    Service,
-    External,
-}
+/// Names to indices, looked up without allocating.
+type ByName = HashMap<String, HashMap<String, usize>>;
 
 /// A pod made from a record: namespace, `Kind/name`, labels.
-type MadeKey = (String, String, crate::labels::Labels);
+type MadeKey = (String, String, Labels);
 
-/// Resolves endpoints against a world, adding pods for endpoints known only by their labels.
-#[derive(Debug)]
+/// Resolves endpoints against a world; endpoints known only by their labels become pods of
+/// their own (`made`).
+#[derive(Debug, Default)]
 pub struct Resolver {
-    world: World,
-    pods: HashMap<(String, String), usize>,
-    workloads: HashMap<(String, String), usize>,
+    pods: ByName,
+    workloads: ByName,
     addresses: HashMap<IpAddr, usize>,
-    made: HashMap<MadeKey, usize>,
+    made: Vec<Pod>,
+    made_index: HashMap<MadeKey, usize>,
 }
 
 impl Resolver {
-    pub fn new(world: World) -> Self {
-        let mut pods = HashMap::new();
-        let mut workloads = HashMap::new();
-        let mut addresses = HashMap::new();
+    pub fn new(world: &World) -> Self {
+        let mut r = Self::default();
         for (i, pod) in world.pods.iter().enumerate() {
             if pod.kind == "Pod" {
-                pods.entry((pod.namespace.clone(), pod.name.clone()))
+                r.pods
+                    .entry(pod.namespace.clone())
+                    .or_default()
+                    .entry(pod.name.clone())
                     .or_insert(i);
             }
-            workloads
-                .entry((pod.namespace.clone(), pod.workload()))
+            r.workloads
+                .entry(pod.namespace.clone())
+                .or_default()
+                .entry(pod.workload())
                 .or_insert(i);
             for ip in &pod.ips {
-                addresses.entry(*ip).or_insert(i);
+                r.addresses.entry(*ip).or_insert(i);
             }
         }
-        Self {
-            world,
-            pods,
-            workloads,
-            addresses,
-            made: HashMap::new(),
-        }
+        r
     }
 
-    pub fn world(&self) -> &World {
-        &self.world
+    /// Pods made from records.
+    pub fn made(&self) -> &[Pod] {
+        &self.made
     }
 
-    /// Resolves `end`; `port` is the flow's destination port when `end` is the destination.
-    pub fn resolve(&mut self, end: &FlowEnd) -> (Resolved, Match) {
+    /// Resolves `end`.
+    pub fn resolve(&mut self, world: &World, end: &FlowEnd) -> Resolved {
         let ip = end.ip;
         if end.host.is_some() {
-            return (Resolved::External(ip), Match::External);
+            return Resolved::External(ip);
         }
         if let Some(ns) = &end.namespace {
-            if let Some(pod) = &end.pod
-                && let Some(&i) = self.pods.get(&(ns.clone(), pod.clone()))
-            {
-                return (Resolved::Pod(i, ip), Match::PodName);
+            let lookup = |map: &ByName, key: &Option<String>| {
+                map.get(ns.as_str())
+                    .and_then(|m| m.get(key.as_deref()?))
+                    .copied()
+            };
+            if let Some(i) = lookup(&self.pods, &end.pod) {
+                return Resolved::Pod(i, ip);
             }
-            if let Some(workload) = &end.workload
-                && let Some(&i) = self.workloads.get(&(ns.clone(), workload.clone()))
-            {
-                return (Resolved::Pod(i, ip), Match::Workload);
+            if let Some(i) = lookup(&self.workloads, &end.workload) {
+                return Resolved::Pod(i, ip);
             }
         }
-        if let Some(addr) = ip
-            && let Some(&i) = self.addresses.get(&addr)
-        {
-            return (Resolved::Pod(i, ip), Match::Address);
+        if let Some(i) = ip.and_then(|a| self.addresses.get(&a)) {
+            return Resolved::Pod(*i, ip);
         }
         if let Some(ns) = &end.namespace
             && (!end.labels.is_empty() || end.pod.is_some() || end.workload.is_some())
         {
-            return (Resolved::Pod(self.made_pod(ns, end), ip), Match::Labels);
+            return Resolved::Made(self.made_pod(ns, end), ip);
         }
-        if let Some(service) = &end.service
-            && let Some(i) = self.backing_pod(service)
-        {
-            return (Resolved::Pod(i, ip), Match::Service);
+        if let Some(i) = end.service.as_deref().and_then(|s| backing_pod(world, s)) {
+            return Resolved::Pod(i, ip);
         }
-        (Resolved::External(ip), Match::External)
+        Resolved::External(ip)
     }
 
-    /// A pod made from the record: its namespace and labels, no ports.
     fn made_pod(&mut self, ns: &str, end: &FlowEnd) -> usize {
         let (kind, name) = match (&end.workload, &end.pod) {
             (Some(w), _) => w
@@ -117,32 +106,31 @@ impl Resolver {
             (None, None) => ("Pod", ""),
         };
         let key = (ns.to_owned(), format!("{kind}/{name}"), end.labels.clone());
-        if let Some(&i) = self.made.get(&key) {
+        if let Some(&i) = self.made_index.get(&key) {
             return i;
         }
-        let i = self.world.push_pod(Pod {
+        self.made.push(Pod {
             namespace: ns.to_owned(),
             name: name.to_owned(),
             kind: kind.to_owned(),
             labels: end.labels.clone(),
             ..Pod::default()
         });
-        self.made.insert(key, i);
-        i
+        self.made_index.insert(key, self.made.len() - 1);
+        self.made.len() - 1
     }
+}
 
-    /// The first pod a Service (`namespace/name`) selects.
-    fn backing_pod(&self, service: &str) -> Option<usize> {
-        let (ns, name) = service.split_once('/')?;
-        let svc = self
-            .world
-            .services
-            .iter()
-            .find(|s| s.namespace == ns && s.name == name)?;
-        let selector = Selector::from_labels(svc.selector.as_ref()?);
-        self.world
-            .pods
-            .iter()
-            .position(|p| p.namespace == ns && selector.matches(&p.labels))
-    }
+/// The first pod a Service (`namespace/name`) selects.
+fn backing_pod(world: &World, service: &str) -> Option<usize> {
+    let (ns, name) = service.split_once('/')?;
+    let svc = world
+        .services
+        .iter()
+        .find(|s| s.namespace == ns && s.name == name)?;
+    let selector = Selector::from_labels(svc.selector.as_ref()?);
+    world
+        .pods
+        .iter()
+        .position(|p| p.namespace == ns && selector.matches(&p.labels))
 }

@@ -1,14 +1,14 @@
 //! "Which observed flows would these policies block?" Each flow's endpoints are resolved
 //! against the world and the connection is judged: allowed only when the source's egress AND
-//! the destination's ingress admit its protocol and port. Pairs are judged once and cached.
+//! the destination's ingress admit its protocol and port. Flows are judged a chunk at a time,
+//! in parallel, so a million of them stream through in bounded memory.
 
-use crate::evaluate::{Connectivity, Endpoint};
-use crate::policy::Direction;
+use crate::judge::{Judge, SideCheck};
 use crate::resolve::{Resolved, Resolver};
 use crate::world::World;
 use palisade_probe::FlowRecord;
+use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// The verdict on one flow.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -20,6 +20,12 @@ pub struct FlowVerdict {
     /// Per direction that isolates an endpoint: the policies that admit the flow, or, when
     /// that direction drops it, the policies that isolate the endpoint.
     pub policies: PoliciesByDirection,
+}
+
+impl FlowVerdict {
+    pub fn blocked(&self) -> bool {
+        !self.blocked_by.is_empty()
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -43,62 +49,100 @@ pub struct Simulation {
     pub summary: SimulationSummary,
 }
 
-/// Judges every flow against the policies of `world`.
-pub fn simulate(world: World, flows: &[FlowRecord]) -> Simulation {
-    let mut resolver = Resolver::new(world);
-    let ends: Vec<(Resolved, Resolved)> = flows
-        .iter()
-        .map(|f| (resolver.resolve(&f.src).0, resolver.resolve(&f.dst).0))
-        .collect();
-    let world = resolver.world();
-    let mut cache: HashMap<(Resolved, Resolved), Connectivity> = HashMap::new();
-    let mut out = Simulation::default();
-    for (flow, (src, dst)) in flows.iter().zip(ends) {
-        let conn = cache
-            .entry((src, dst))
-            .or_insert_with(|| world.connectivity(&endpoint(world, src), &endpoint(world, dst)));
-        let port = flow.dst.port.unwrap_or(0);
-        let blocked = conn.blocked_by(flow.proto, port);
-        let names = |side: &crate::evaluate::Side, direction: Direction| -> Vec<String> {
-            if !side.isolated {
-                return Vec::new();
-            }
-            let ids: Vec<usize> = if blocked.contains(&direction) {
-                side.selecting.clone()
+/// Judges flows against one world, a chunk at a time.
+#[derive(Debug)]
+pub struct Simulator<'w> {
+    world: &'w World,
+    judge: Judge<'w>,
+    resolver: Resolver,
+    ids: Vec<String>,
+    pub summary: SimulationSummary,
+}
+
+impl<'w> Simulator<'w> {
+    pub fn new(world: &'w World) -> Self {
+        Self {
+            world,
+            judge: Judge::new(world),
+            resolver: Resolver::new(world),
+            ids: world.policies.iter().map(|p| p.id()).collect(),
+            summary: SimulationSummary::default(),
+        }
+    }
+
+    /// `namespace/name` of each policy, by index.
+    pub fn policy_ids(&self) -> &[String] {
+        &self.ids
+    }
+
+    /// Verdicts for `flows`, in order.
+    pub fn judge(&mut self, flows: &[FlowRecord]) -> Vec<FlowVerdict> {
+        self.check(flows)
+            .iter()
+            .map(|[egress, ingress]| self.verdict(egress, ingress))
+            .collect()
+    }
+
+    /// Egress and ingress checks for `flows`, in order (policies by index); counted in the
+    /// summary.
+    pub fn check(&mut self, flows: &[FlowRecord]) -> Vec<[SideCheck; 2]> {
+        let ends: Vec<(Resolved, Resolved)> = flows
+            .iter()
+            .map(|f| {
+                let src = self.resolver.resolve(self.world, &f.src);
+                (src, self.resolver.resolve(self.world, &f.dst))
+            })
+            .collect();
+        let made = self.resolver.made();
+        let checks: Vec<[SideCheck; 2]> = flows
+            .par_iter()
+            .zip(ends)
+            .map(|(flow, (src, dst))| {
+                let port = flow.dst.port.unwrap_or(0);
+                self.judge.check(made, src, dst, flow.proto, port)
+            })
+            .collect();
+        for [egress, ingress] in &checks {
+            self.summary.flows += 1;
+            if !(egress.allowed && ingress.allowed) {
+                self.summary.blocked += 1;
             } else {
-                side.allowing(flow.proto, port).collect()
-            };
-            ids.iter().map(|&i| world.policies[i].id()).collect()
-        };
-        let verdict = FlowVerdict {
-            verdict: if blocked.is_empty() {
+                self.summary.allowed += 1;
+            }
+        }
+        checks
+    }
+
+    fn verdict(&self, egress: &SideCheck, ingress: &SideCheck) -> FlowVerdict {
+        let mut blocked_by = Vec::new();
+        if !egress.allowed {
+            blocked_by.push("egress");
+        }
+        if !ingress.allowed {
+            blocked_by.push("ingress");
+        }
+        let names = |side: &SideCheck| side.policies.iter().map(|&i| self.ids[i].clone()).collect();
+        FlowVerdict {
+            verdict: if blocked_by.is_empty() {
                 "allowed"
             } else {
                 "blocked"
             },
-            blocked_by: blocked.iter().map(|d| d.as_str()).collect(),
+            blocked_by,
             policies: PoliciesByDirection {
-                egress: names(&conn.egress, Direction::Egress),
-                ingress: names(&conn.ingress, Direction::Ingress),
+                egress: names(egress),
+                ingress: names(ingress),
             },
-        };
-        out.summary.flows += 1;
-        if blocked.is_empty() {
-            out.summary.allowed += 1;
-        } else {
-            out.summary.blocked += 1;
         }
-        out.verdicts.push(verdict);
     }
-    out
 }
 
-fn endpoint(world: &World, at: Resolved) -> Endpoint<'_> {
-    match at {
-        Resolved::Pod(i, ip) => Endpoint::Pod {
-            pod: &world.pods[i],
-            ip,
-        },
-        Resolved::External(ip) => Endpoint::External(ip),
+/// Judges every flow against the policies of `world`.
+pub fn simulate(world: &World, flows: &[FlowRecord]) -> Simulation {
+    let mut simulator = Simulator::new(world);
+    let verdicts = simulator.judge(flows);
+    Simulation {
+        verdicts,
+        summary: simulator.summary,
     }
 }

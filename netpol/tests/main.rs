@@ -3,6 +3,7 @@
 mod cyclonus;
 mod fixtures;
 mod handmade;
+mod judge;
 mod npguard;
 mod npguard_lines;
 mod npguard_model;

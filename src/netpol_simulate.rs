@@ -175,33 +175,42 @@ fn write_human(
     }
     for (source, rows) in &groups {
         writeln!(out, "{source}")?;
+        // Records that differ only in the node that saw them read as one line, with a count.
+        let mut lines: BTreeMap<(bool, String), usize> = BTreeMap::new();
         for (flow, v) in rows {
             let port = flow.dst.port.map_or_else(|| "?".into(), |p| p.to_string());
-            let why = if v.blocked_by.is_empty() {
+            let mut why = Vec::new();
+            for (direction, policies) in [
+                ("egress", &v.policies.egress),
+                ("ingress", &v.policies.ingress),
+            ] {
+                if v.blocked_by.contains(&direction) {
+                    if policies.is_empty() {
+                        why.push(format!("{direction} not allowed"));
+                    } else {
+                        why.push(format!("{direction} isolated by {}", policies.join(", ")));
+                    }
+                }
+            }
+            let why = if why.is_empty() {
                 String::new()
             } else {
-                let mut parts = Vec::new();
-                if !v.policies.egress.is_empty() && v.blocked_by.contains(&"egress") {
-                    parts.push(format!(
-                        "egress isolated by {}",
-                        v.policies.egress.join(", ")
-                    ));
-                }
-                if !v.policies.ingress.is_empty() && v.blocked_by.contains(&"ingress") {
-                    parts.push(format!(
-                        "ingress isolated by {}",
-                        v.policies.ingress.join(", ")
-                    ));
-                }
-                format!("  ({})", parts.join("; "))
+                format!("  ({})", why.join("; "))
             };
-            writeln!(
-                out,
-                "  {:<8} → {} {}/{port}{why}",
+            let line = format!(
+                "{:<8} → {} {}/{port}{why}",
                 v.verdict,
                 name(&flow.dst),
                 flow.proto
-            )?;
+            );
+            *lines.entry((v.blocked(), line)).or_default() += 1;
+        }
+        for ((_, line), n) in lines.iter().rev() {
+            if *n > 1 {
+                writeln!(out, "  {line}  [{n} records]")?;
+            } else {
+                writeln!(out, "  {line}")?;
+            }
         }
     }
     writeln!(

@@ -125,3 +125,49 @@ fn bad_input_exits_2_naming_file_line_and_field() {
         "{err}"
     );
 }
+
+#[test]
+fn hubble_and_microshield_captures_are_told_apart_by_content() {
+    // The first lines of the probe's Hubble sample (the later ones are malformed on purpose).
+    let sample = std::fs::read_to_string(root().join("probe/tests/data/hubble-flows.json"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let hubble = dir.path().join("capture.json");
+    let head: Vec<&str> = sample.lines().take(4).collect();
+    std::fs::write(&hubble, head.join("\n")).unwrap_or_else(|e| panic!("{e}"));
+    let out = palisade()
+        .args(["netpol", "simulate", "--format", "json", "--flows"])
+        .arg(&hubble)
+        .arg("--flows")
+        .arg(root().join("examples/netpol/microshield-flows.jsonl"))
+        .arg(root().join("examples/netpol/shop.yaml"))
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {err}"));
+    let flows = json["flows"].as_array().cloned().unwrap_or_default();
+    assert!(
+        flows
+            .iter()
+            .any(|f| f["dst"]["workload"] == "Deployment/cart"),
+        "{json}"
+    );
+    assert!(
+        flows
+            .iter()
+            .any(|f| f["dst"]["workload"] == "StatefulSet/db"),
+        "{json}"
+    );
+    // The full sample has malformed lines: refused, naming them.
+    let out = palisade()
+        .args(["netpol", "simulate", "--flows"])
+        .arg(root().join("probe/tests/data/hubble-flows.json"))
+        .arg(root().join("examples/netpol/shop.yaml"))
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("hubble-flows.json: line 5: not JSON"), "{err}");
+}

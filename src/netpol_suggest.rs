@@ -10,7 +10,7 @@ use palisade_netpol::cidr::Cidr;
 use palisade_netpol::flows::read_flows;
 use palisade_netpol::suggest::aggregate::{Aggregate, aggregate};
 use palisade_netpol::suggest::select::{Expr, choose};
-use palisade_netpol::suggest::{Scope, SuggestOptions, Suggestion, suggest};
+use palisade_netpol::suggest::{Scope, SuggestOptions, Suggestion, manifest_workloads, suggest};
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -107,19 +107,6 @@ impl SuggestArgs {
             only: None,
         }
     }
-}
-
-/// Workloads of the manifests that policies can select: `(namespace, Kind/name)`.
-pub fn manifest_workloads(world: &World) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = world
-        .pods
-        .iter()
-        .filter(|p| !p.host_network)
-        .map(|p| (p.namespace.clone(), p.workload()))
-        .collect();
-    out.sort();
-    out.dedup();
-    out
 }
 
 pub fn run(args: SuggestArgs) -> Result<ExitCode> {

@@ -11,8 +11,10 @@ pub mod render;
 pub mod select;
 
 use crate::cidr::Cidr;
+use crate::world::World;
 use aggregate::Connection;
 use build::{PolicyPlan, dns_servers, duration_text, policy_name, rules, windows};
+use palisade_probe::FlowRecord;
 use party::Party;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
@@ -90,6 +92,32 @@ impl Suggestion {
         }
         out
     }
+}
+
+/// Workloads of the manifests that policies can select: `(namespace, Kind/name)`; pods
+/// added for endpoints known only from flow records come after `manifest_pods`.
+pub fn manifest_workloads(world: &World) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = world
+        .pods
+        .iter()
+        .filter(|p| !p.host_network)
+        .map(|p| (p.namespace.clone(), p.workload()))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Aggregates `flows` against `world` and suggests policies for all of them.
+pub fn suggest_all(
+    world: &World,
+    flows: &[FlowRecord],
+    opts: &SuggestOptions,
+) -> (aggregate::Aggregate, Suggestion) {
+    let agg = aggregate::aggregate(world, flows, &opts.external_cidrs);
+    let chosen = vec![true; agg.connections.len()];
+    let suggestion = suggest(&manifest_workloads(world), &agg.connections, &chosen, opts);
+    (agg, suggestion)
 }
 
 /// Namespaces that get policies: those of the workloads in the manifests (`manifest`), or,
@@ -194,10 +222,10 @@ pub fn suggest(
                     target: Some(selector.clone()),
                     ingress: wanted
                         .ingress
-                        .then(|| rules(namespace, &ingress, |c| &c.src, None)),
-                    egress: wanted
-                        .egress
-                        .then(|| rules(namespace, &egress, |c| &c.dst, dns.as_ref())),
+                        .then(|| rules(namespace, &ingress, |c| &c.src, None, opts.allow_dns)),
+                    egress: wanted.egress.then(|| {
+                        rules(namespace, &egress, |c| &c.dst, dns.as_ref(), opts.allow_dns)
+                    }),
                 });
             }
         }
@@ -218,8 +246,8 @@ pub fn suggest(
                     workload: None,
                     about: vec![format!("every pod of namespace {ns}: the flows observed")],
                     target: None,
-                    ingress: Some(rules(ns, &ingress, |c| &c.src, None)),
-                    egress: Some(rules(ns, &egress, |c| &c.dst, dns.as_ref())),
+                    ingress: Some(rules(ns, &ingress, |c| &c.src, None, opts.allow_dns)),
+                    egress: Some(rules(ns, &egress, |c| &c.dst, dns.as_ref(), opts.allow_dns)),
                 });
             }
         }
@@ -303,7 +331,7 @@ fn default_deny(
             )],
             target: None,
             ingress: Some(Vec::new()),
-            egress: Some(rules(ns, &[], |c| &c.dst, dns)),
+            egress: Some(rules(ns, &[], |c| &c.dst, dns, opts.allow_dns)),
         });
     }
 }

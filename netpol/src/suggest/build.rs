@@ -108,12 +108,14 @@ pub fn dns_servers(all: &[Connection]) -> BTreeSet<Party> {
 }
 
 /// The rules of one direction from `conns` (the peer of each is `peer`), plus the DNS rule
-/// for egress when `dns` is given.
+/// for egress when `dns` is given. With `allow_dns`, a DNS lookup allowed peer by peer (the
+/// DNS server's ingress) is allowed on UDP and TCP 53 both.
 pub fn rules(
     namespace: &str,
     conns: &[&Connection],
     peer: impl Fn(&Connection) -> &Party,
     dns: Option<&BTreeSet<Party>>,
+    allow_dns: bool,
 ) -> Vec<RulePlan> {
     let mut by_peer: BTreeMap<PeerPlan, (BTreeSet<(Proto, Option<u16>)>, Vec<String>)> =
         BTreeMap::new();
@@ -124,7 +126,13 @@ pub fn rules(
             continue;
         }
         let entry = by_peer.entry(peer_of(peer(c), namespace)).or_default();
-        entry.0.insert((c.proto, c.port));
+        if allow_dns && is_dns(c) {
+            entry
+                .0
+                .extend([(Proto::Udp, Some(53)), (Proto::Tcp, Some(53))]);
+        } else {
+            entry.0.insert((c.proto, c.port));
+        }
         entry.1.push(why(c));
     }
     let mut out = Vec::new();

@@ -28,6 +28,9 @@ pub enum PeerPlan {
     Block(Cidr),
 }
 
+/// A protocol and port (None: every port of the protocol).
+pub type PortPlan = (Proto, Option<u16>);
+
 /// One rule: its peers, the ports it allows, and the comment lines that justify it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RulePlan {
@@ -117,8 +120,7 @@ pub fn rules(
     dns: Option<&BTreeSet<Party>>,
     allow_dns: bool,
 ) -> Vec<RulePlan> {
-    let mut by_peer: BTreeMap<PeerPlan, (BTreeSet<(Proto, Option<u16>)>, Vec<String>)> =
-        BTreeMap::new();
+    let mut by_peer: BTreeMap<PeerPlan, (BTreeSet<PortPlan>, Vec<String>)> = BTreeMap::new();
     let mut dns_why = Vec::new();
     for c in conns {
         if dns.is_some() && is_dns(c) {

@@ -17,6 +17,9 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
     if let Some(fail_on) = args.fail_on {
         config.settings.fail_on = fail_on;
     }
+    if args.fix && !args.flows.is_empty() {
+        crate::netpol_suggest_fix::apply(&args)?;
+    }
     let inputs = inputs(&args.paths)?;
     let linter = Linter::new(engine.clone(), config);
     let inputs = match args.fix {

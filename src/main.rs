@@ -8,6 +8,8 @@ mod lint_cmd;
 mod logs;
 mod netpol_cmd;
 mod netpol_simulate;
+mod netpol_suggest;
+mod netpol_suggest_fix;
 mod probe_cmd;
 mod progress;
 mod rules_cmd;

@@ -17,6 +17,8 @@ pub struct NetpolArgs {
 pub enum NetpolCommand {
     /// Which observed flows would the NetworkPolicies in PATH block?
     Simulate(crate::netpol_simulate::SimulateArgs),
+    /// Suggest NetworkPolicies that allow the observed flows and nothing else.
+    Suggest(crate::netpol_suggest::SuggestArgs),
 }
 
 /// Output format of the netpol commands.
@@ -29,6 +31,7 @@ pub enum Format {
 pub fn run(args: NetpolArgs) -> Result<ExitCode> {
     match args.command {
         NetpolCommand::Simulate(args) => crate::netpol_simulate::run(args),
+        NetpolCommand::Suggest(args) => crate::netpol_suggest::run(args),
     }
 }
 

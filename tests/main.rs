@@ -6,6 +6,7 @@ mod cli_flows;
 mod cli_lint;
 mod cli_netpol;
 mod cli_policies;
+mod cli_suggest;
 mod e2e;
 mod manifests;
 mod real_world;

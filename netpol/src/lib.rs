@@ -14,6 +14,7 @@ pub mod policy;
 pub mod ports;
 pub mod resolve;
 pub mod simulate;
+pub mod suggest;
 pub mod world;
 
 pub use error::{FieldError, ModelError, NetpolError, Origin};

@@ -33,6 +33,9 @@ pub struct Pod {
     /// `Pod`, or the workload kind.
     pub kind: String,
     pub labels: Labels,
+    /// A workload's own selector: the template labels its `spec.selector` names (None for pods,
+    /// and for workloads without a selector).
+    pub selector: Option<Labels>,
     pub ports: Vec<ContainerPort>,
     /// Addresses from `status.podIPs` (pods only).
     pub ips: Vec<IpAddr>,
@@ -146,8 +149,10 @@ impl World {
                 if let Some((kind, path)) = WORKLOAD_KINDS.iter().find(|(k, _)| *k == kind)
                     && let Some(template) = object.pointer(path)
                 {
-                    self.pods
-                        .push(pod_of(template, namespace, name, kind, origin));
+                    let mut pod = pod_of(template, namespace, name, kind, origin);
+                    let at = path.strip_suffix("/template").unwrap_or(path);
+                    pod.selector = selector_labels(object.pointer(&format!("{at}/selector")), &pod);
+                    self.pods.push(pod);
                 }
             }
         }
@@ -242,11 +247,39 @@ fn pod_of(template: &Value, namespace: &str, name: &str, kind: &str, origin: Ori
         name: name.to_owned(),
         kind: kind.to_owned(),
         labels: labels_of(template.pointer("/metadata/labels")),
+        selector: None,
         ports,
         ips: Vec::new(),
         host_network: spec.get("hostNetwork").and_then(Value::as_bool) == Some(true),
         origin,
     }
+}
+
+/// The template labels a workload's `spec.selector` names (by `matchLabels` or
+/// `matchExpressions` key); None when it names none of them.
+fn selector_labels(selector: Option<&Value>, pod: &Pod) -> Option<Labels> {
+    let selector = selector?;
+    let mut keys: Vec<&str> = selector
+        .get("matchLabels")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|m| m.keys().map(String::as_str))
+        .collect();
+    keys.extend(
+        selector
+            .get("matchExpressions")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.get("key").and_then(Value::as_str)),
+    );
+    let labels: Labels = pod
+        .labels
+        .iter()
+        .filter(|(k, _)| keys.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    (!labels.is_empty()).then_some(labels)
 }
 
 fn pod_ips(pod: &Value) -> Vec<IpAddr> {

@@ -8,3 +8,6 @@ mod npguard;
 mod npguard_lines;
 mod npguard_model;
 mod semantics;
+mod suggest;
+mod suggest_props;
+mod suggest_support;

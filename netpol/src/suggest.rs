@@ -95,8 +95,7 @@ impl Suggestion {
     }
 }
 
-/// Workloads of the manifests that policies can select: `(namespace, Kind/name)`; pods
-/// added for endpoints known only from flow records come after `manifest_pods`.
+/// Workloads of the manifests that policies can select: `(namespace, Kind/name)`.
 pub fn manifest_workloads(world: &World) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = world
         .pods

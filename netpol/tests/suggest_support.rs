@@ -101,7 +101,7 @@ pub fn suggest_and_simulate(
     let mut with = w.clone();
     with.policies.extend(reparse(&yaml));
     with.index();
-    let sim = simulate(with, judged);
+    let sim = simulate(&with, judged);
     (yaml, sim.summary.blocked, suggestion)
 }
 

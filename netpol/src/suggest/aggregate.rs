@@ -52,20 +52,19 @@ pub struct Aggregate {
 /// Resolves and aggregates `flows` against `world` (endpoints resolve exactly as
 /// `simulate` resolves them); addresses inside one of `summaries` become that block.
 pub fn aggregate(world: &World, flows: &[FlowRecord], summaries: &[Cidr]) -> Aggregate {
-    let manifest_pods = world.pods.len();
-    let mut resolver = Resolver::new(world.clone());
+    let mut resolver = Resolver::new(world);
     let mut by_key: BTreeMap<(Party, Party, Proto, Option<u16>), Connection> = BTreeMap::new();
     let mut warnings = BTreeSet::new();
     for flow in flows {
-        let src = resolver.resolve(&flow.src).0;
-        let dst = resolver.resolve(&flow.dst).0;
+        let src = resolver.resolve(world, &flow.src);
+        let dst = resolver.resolve(world, &flow.dst);
         if let Some(service) = &flow.dst.service {
             note_selectorless(world, service, &mut warnings);
         }
-        let world = resolver.world();
+        let made = resolver.made();
         let (src, dst) = match (
-            party_of(world, src, manifest_pods, summaries),
-            party_of(world, dst, manifest_pods, summaries),
+            party_of(world, made, src, summaries),
+            party_of(world, made, dst, summaries),
         ) {
             (Ok(s), Ok(d)) => (s, d),
             (Err(why), _) | (_, Err(why)) => {

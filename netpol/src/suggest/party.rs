@@ -5,7 +5,7 @@
 use crate::cidr::Cidr;
 use crate::labels::Labels;
 use crate::resolve::Resolved;
-use crate::world::World;
+use crate::world::{Pod, World};
 use std::fmt;
 use std::net::IpAddr;
 
@@ -99,18 +99,22 @@ pub fn block_of(ip: IpAddr, summaries: &[Cidr]) -> Cidr {
         .unwrap_or_else(|| Cidr::host(ip))
 }
 
-/// The party a resolved endpoint is; `manifest_pods` is how many of the world's pods were
-/// read from manifests (the resolver appends pods known only from records). Err says why
-/// no rule can name the endpoint.
+/// The party a resolved endpoint is (`made`: the resolver's pods known only from records).
+/// Err says why no rule can name the endpoint.
 pub fn party_of(
     world: &World,
+    made: &[Pod],
     at: Resolved,
-    manifest_pods: usize,
     summaries: &[Cidr],
 ) -> Result<Party, String> {
     match at {
-        Resolved::Pod(i, ip) => {
-            let Some(pod) = world.pods.get(i) else {
+        Resolved::Pod(_, ip) | Resolved::Made(_, ip) => {
+            let (pod, in_manifests) = match at {
+                Resolved::Pod(i, _) => (world.pods.get(i), true),
+                Resolved::Made(i, _) => (made.get(i), false),
+                Resolved::External(_) => (None, false),
+            };
+            let Some(pod) = pod else {
                 return Err("an endpoint the world does not hold".into());
             };
             if pod.host_network {
@@ -129,7 +133,7 @@ pub fn party_of(
                 namespace: pod.namespace.clone(),
                 workload: pod.workload(),
                 selector,
-                in_manifests: i < manifest_pods,
+                in_manifests,
             })
         }
         Resolved::External(Some(ip)) => Ok(Party::External(block_of(ip, summaries))),

@@ -6,6 +6,7 @@
 #   SKIP_BUILD=1 bench/netpol-bench.sh    # use target/dist/palisade as it is
 #   NCA=0 bench/netpol-bench.sh           # skip NCA (it takes minutes)
 #   NCA_BIN=path/to/nca bench/netpol-bench.sh
+#   PALISADE_BIN=target/release/palisade bench/netpol-bench.sh   # measure that binary (no build)
 #
 # 1. NCA comparison: 20 namespaces × 50 pods, 200 policies, 10,000 flows. `palisade netpol
 #    simulate` (median of 3) against NCA's connectivity map (`nca --connectivity …
@@ -24,6 +25,7 @@ NCA=${NCA:-1}
 NCA_BIN=${NCA_BIN:-$(command -v nca || echo "$ROOT/target/nca-venv/bin/nca")}
 RUN_TIMEOUT=${RUN_TIMEOUT:-600}
 SKIP_BUILD=${SKIP_BUILD:-0}
+PALISADE_BIN=${PALISADE_BIN:-}
 BIN="$OUT/bin/palisade-netpol"
 MEASURE=(python3 "$ROOT/bench/measure.py")
 mkdir -p "$OUT/logs" "$OUT/bin"
@@ -35,12 +37,15 @@ note "== machine: $(nproc) cores; load: $(uptime | sed 's/.*load/load/')"
 if busy=$(pgrep -a -x 'cargo|rustc' 2>/dev/null) && [ -n "$busy" ]; then
     note "== WARNING: compilers are running; figures will be noisy"
 fi
-if [ "$SKIP_BUILD" != 1 ]; then
+SOURCE_BIN="$ROOT/target/dist/palisade"
+if [ -n "$PALISADE_BIN" ]; then
+    SOURCE_BIN=$PALISADE_BIN
+elif [ "$SKIP_BUILD" != 1 ]; then
     note "== cargo build --profile dist"
     timeout 2400 cargo build --profile dist --quiet
 fi
-cp -p -- "$ROOT/target/dist/palisade" "$BIN"
-note "== binary: target/dist/palisade of $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+cp -p -- "$SOURCE_BIN" "$BIN"
+note "== binary: $SOURCE_BIN of $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 
 gen() { # gen DIR ARGS… — regenerate only when the generator or the arguments changed
     local dir=$1; shift

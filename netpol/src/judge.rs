@@ -291,6 +291,11 @@ impl<'w> Judge<'w> {
                     .is_some_and(|w| w >> (id % 64) & 1 == 1)
                     || match ip {
                         Some(ip) => block(ip),
+                        // As `World::peer_matches`: a pod with no known address is only in a
+                        // block of a whole address family without exceptions.
+                        None if self.world.pods[i].ips.is_empty() => rule.peers.iter().any(|peer| {
+                            matches!(peer, Peer::Block(b) if b.cidr.prefix() == 0 && b.except.is_empty())
+                        }),
                         None => self.world.pods[i].ips.iter().any(|a| block(*a)),
                     }
             }

@@ -39,6 +39,7 @@ fn peer() -> impl Strategy<Value = Value> {
         (selector(), ns_selector())
             .prop_map(|(p, n)| json!({"podSelector": p, "namespaceSelector": n})),
         Just(json!({"ipBlock": {"cidr": "198.18.0.0/15", "except": ["198.18.1.0/24"]}})),
+        Just(json!({"ipBlock": {"cidr": "0.0.0.0/0"}})),
     ]
 }
 
@@ -77,7 +78,7 @@ fn policy(i: usize) -> impl Strategy<Value = Value> {
 
 fn world_objects() -> impl Strategy<Value = Vec<Value>> {
     (
-        prop::collection::vec((0..2usize, 0..3usize, any::<bool>()), 1..6),
+        prop::collection::vec((0..2usize, 0..3usize, any::<bool>(), any::<bool>()), 1..6),
         (0..6usize).prop_flat_map(|n| (0..n).map(policy).collect::<Vec<_>>()),
     )
         .prop_map(|(pods, policies)| {
@@ -85,15 +86,19 @@ fn world_objects() -> impl Strategy<Value = Vec<Value>> {
                 json!({"kind": "Namespace", "metadata": {"name": "x", "labels": {"env": "prod"}}}),
                 json!({"kind": "Namespace", "metadata": {"name": "y", "labels": {"env": "dev"}}}),
             ];
-            for (i, (ns, app, tier)) in pods.into_iter().enumerate() {
+            for (i, (ns, app, tier, addressed)) in pods.into_iter().enumerate() {
                 let mut labels = json!({"app": APPS[app]});
                 if tier {
                     labels["tier"] = json!("t");
                 }
-                out.push(json!({"kind": "Pod",
+                let mut pod = json!({"kind": "Pod",
                     "metadata": {"name": format!("pod{i}"), "namespace": (["x", "y"][ns]), "labels": labels},
-                    "spec": {"containers": [{"name": "c", "ports": [{"name": "web", "containerPort": 80}]}]},
-                    "status": {"podIP": format!("198.18.{}.{}", i % 2, 10 + i)}}));
+                    "spec": {"containers": [{"name": "c", "ports": [{"name": "web", "containerPort": 80}]}]}});
+                // Some pods have no known address (as workloads' pods never do).
+                if addressed {
+                    pod["status"] = json!({"podIP": format!("198.18.{}.{}", i % 2, 10 + i)});
+                }
+                out.push(pod);
             }
             out.extend(policies);
             out

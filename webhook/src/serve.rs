@@ -35,6 +35,9 @@ pub async fn start(
     options: ServerOptions,
     source: Arc<dyn Source>,
 ) -> Result<Running, WebhookError> {
+    // Fingerprinted before anything is read: a change made while loading is seen by the
+    // first poll, never missed.
+    let seen = watch::Seen::now(&options, source.as_ref());
     let loader = source.clone();
     let policies = tokio::task::spawn_blocking(move || loader.load())
         .await
@@ -79,7 +82,7 @@ pub async fn start(
             health::router(state.clone()),
             stopped.clone(),
         )),
-        tokio::spawn(watch::run(state.clone(), stopped)),
+        tokio::spawn(watch::run(state.clone(), seen, stopped)),
     ];
     tracing::info!(%addr, %metrics_addr, "palisade webhook ready");
     Ok(Running {

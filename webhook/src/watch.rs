@@ -4,7 +4,8 @@
 //! swap of a symlinked directory) and needs no platform notification API. A reload that fails
 //! keeps what is being served, logs why and counts it; a later change is tried again.
 
-use crate::state::State;
+use crate::options::ServerOptions;
+use crate::state::{Source, State};
 use crate::tls;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -48,14 +49,35 @@ fn add_path(h: &mut impl Hasher, path: &Path, depth: usize) {
     }
 }
 
-/// Watches until `stop` turns true.
-pub(crate) async fn run(state: Arc<State>, mut stop: watch::Receiver<bool>) {
+/// Fingerprints of what the server loads, taken before it loads them.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Seen {
+    cert: u64,
+    policies: u64,
+    inventory: u64,
+}
+
+impl Seen {
+    pub(crate) fn now(options: &ServerOptions, source: &dyn Source) -> Self {
+        let inventory: Vec<PathBuf> = source.inventory_path().into_iter().collect();
+        Self {
+            cert: fingerprint_paths(&[options.cert.clone(), options.key.clone()]),
+            policies: fingerprint_paths(&source.watched()),
+            inventory: fingerprint_paths(&inventory),
+        }
+    }
+}
+
+/// Watches until `stop` turns true; `seen` is what was loaded.
+pub(crate) async fn run(state: Arc<State>, seen: Seen, mut stop: watch::Receiver<bool>) {
     let opts = state.options.clone();
     let cert_paths = vec![opts.cert.clone(), opts.key.clone()];
-    let mut cert = fingerprint_paths(&cert_paths);
-    let mut policies = fingerprint_paths(&state.source.watched());
+    let Seen {
+        mut cert,
+        mut policies,
+        mut inventory,
+    } = seen;
     let inventory_path: Vec<PathBuf> = state.source.inventory_path().into_iter().collect();
-    let mut inventory = fingerprint_paths(&inventory_path);
     loop {
         tokio::select! {
             _ = tokio::time::sleep(opts.reload_interval) => {}

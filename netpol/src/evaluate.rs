@@ -191,10 +191,51 @@ impl World {
             }
             (Peer::Block(block), Endpoint::Pod { pod, ip }) => match ip {
                 Some(ip) => block.contains(*ip),
+                // A pod whose address is not known is still in a block of a whole address
+                // family with no exception (`0.0.0.0/0`, `::/0`).
+                None if pod.ips.is_empty() => block.cidr.prefix() == 0 && block.except.is_empty(),
                 None => pod.ips.iter().any(|ip| block.contains(*ip)),
             },
             (Peer::Block(block), Endpoint::External(Some(ip))) => block.contains(*ip),
             _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Origin;
+    use serde_json::json;
+
+    /// Regression: a workload's pods have no known address, yet `0.0.0.0/0` (no except) holds
+    /// them; a narrower block, or one with an exception, may not.
+    #[test]
+    fn unknown_address_is_in_a_whole_family_block_only() {
+        let egress = |block: serde_json::Value| {
+            json!({"kind": "NetworkPolicy", "metadata": {"name": "p", "namespace": "a"},
+                   "spec": {"podSelector": {}, "policyTypes": ["Egress"],
+                            "egress": [{"to": [{"ipBlock": block}]}]}})
+        };
+        let pod = json!({"kind": "Pod", "metadata": {"name": "x", "namespace": "a"}, "spec": {}});
+        for (block, allowed) in [
+            (json!({"cidr": "0.0.0.0/0"}), true),
+            (json!({"cidr": "::/0"}), true),
+            (
+                json!({"cidr": "0.0.0.0/0", "except": ["10.0.0.0/8"]}),
+                false,
+            ),
+            (json!({"cidr": "10.0.0.0/8"}), false),
+        ] {
+            let policy = egress(block.clone());
+            let world = World::build(
+                [(&pod, Origin::default()), (&policy, Origin::default())],
+                "default",
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+            let src = Endpoint::pod(&world.pods[0]);
+            let conn = world.connectivity(&src, &src);
+            assert_eq!(conn.allowed.contains(Proto::Tcp, 80), allowed, "{block}");
         }
     }
 }

@@ -87,6 +87,10 @@ pub struct LintArgs {
     /// report goes to --output, or to stderr).
     #[arg(long, requires = "fix")]
     pub diff: bool,
+    /// Observed flows (flow records, MicroShield flows.json, Hubble JSON): NETPOL-FLOW-BLOCKED
+    /// reports each one the NetworkPolicies in PATH would drop. Repeatable.
+    #[arg(long = "flows", value_name = "FILE")]
+    pub flows: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -238,7 +238,7 @@ fn netpol_rules_follow_the_configuration() {
     let config = dir.path().join("palisade.yaml");
     std::fs::write(
         &config,
-        "severity: {NETPOL-MISSING-INGRESS: medium}\ndisable: [NETPOL-MISSING-EGRESS]\n",
+        "rules:\n  severity: {NETPOL-MISSING-INGRESS: medium}\n  disable: [NETPOL-MISSING-EGRESS]\n",
     )
     .unwrap_or_else(|e| panic!("{e}"));
     let config = config.to_string_lossy().to_string();

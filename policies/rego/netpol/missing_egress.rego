@@ -8,7 +8,7 @@ metadata := {
 	"title": "Workload not isolated for egress",
 	"severity": "low",
 	"kinds": ["Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob"],
-	"remediation": "Add a NetworkPolicy in the workload's namespace whose podSelector selects its pods with policyTypes [Egress], allowing DNS (UDP and TCP 53 to kube-dns) and what the workload calls. Low by default; raise it with `severity: {NETPOL-MISSING-EGRESS: medium}` in .palisade.yaml to require it.",
+	"remediation": "Add a NetworkPolicy in the workload's namespace whose podSelector selects its pods with policyTypes [Egress], allowing DNS (UDP and TCP 53 to kube-dns) and what the workload calls. Low by default; raise it with `rules: {severity: {NETPOL-MISSING-EGRESS: medium}}` in .palisade.yaml to require it.",
 }
 
 deny contains v if {

@@ -8,7 +8,7 @@ metadata := {
 	"title": "Workload not isolated for ingress",
 	"severity": "low",
 	"kinds": ["Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob"],
-	"remediation": "Add a NetworkPolicy in the workload's namespace whose podSelector selects its pods for Ingress (a default-deny `podSelector: {}` plus rules for the traffic it needs); `palisade netpol suggest` writes them from observed flows. Low by default so that repositories without NetworkPolicies pass CI; raise it with `severity: {NETPOL-MISSING-INGRESS: medium}` in .palisade.yaml to require them.",
+	"remediation": "Add a NetworkPolicy in the workload's namespace whose podSelector selects its pods for Ingress (a default-deny `podSelector: {}` plus rules for the traffic it needs); `palisade netpol suggest` writes them from observed flows. Low by default so that repositories without NetworkPolicies pass CI; raise it with `rules: {severity: {NETPOL-MISSING-INGRESS: medium}}` in .palisade.yaml to require them.",
 }
 
 deny contains v if {

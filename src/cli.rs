@@ -87,7 +87,8 @@ pub struct LintArgs {
     /// report goes to --output, or to stderr).
     #[arg(long, requires = "fix")]
     pub diff: bool,
-    /// Observed flows (flow records, MicroShield flows.json, Hubble JSON). With --fix:
+    /// Observed flows (flow records, MicroShield flows.json, Hubble JSON), repeatable:
+    /// NETPOL-FLOW-BLOCKED reports each one the NetworkPolicies in PATH would drop; with --fix,
     /// NetworkPolicies for the workloads no policy covers are written next to their manifests.
     #[arg(long = "flows", value_name = "FILE")]
     pub flows: Vec<PathBuf>,

@@ -21,7 +21,11 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
         crate::netpol_suggest_fix::apply(&args)?;
     }
     let inputs = inputs(&args.paths)?;
-    let linter = Linter::new(engine.clone(), config);
+    let linter = crate::netpol_coverage::with_netpol_rules(
+        Linter::new(engine.clone(), config),
+        &engine,
+        &args.flows,
+    )?;
     let inputs = match args.fix {
         true => crate::fix_cmd::apply(&args, &engine, &linter, inputs)?,
         false => inputs,

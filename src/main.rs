@@ -7,6 +7,7 @@ mod flows_cmd;
 mod lint_cmd;
 mod logs;
 mod netpol_cmd;
+mod netpol_coverage;
 mod netpol_simulate;
 mod netpol_suggest;
 mod netpol_suggest_fix;

@@ -15,6 +15,8 @@ pub struct NetpolArgs {
 
 #[derive(Debug, clap::Subcommand)]
 pub enum NetpolCommand {
+    /// Which workloads do NetworkPolicies isolate, for ingress and egress, and by which policies?
+    Coverage(crate::netpol_coverage::CoverageArgs),
     /// Which observed flows would the NetworkPolicies in PATH block?
     Simulate(crate::netpol_simulate::SimulateArgs),
     /// Suggest NetworkPolicies that allow the observed flows and nothing else.
@@ -30,6 +32,7 @@ pub enum Format {
 
 pub fn run(args: NetpolArgs) -> Result<ExitCode> {
     match args.command {
+        NetpolCommand::Coverage(args) => crate::netpol_coverage::run(args),
         NetpolCommand::Simulate(args) => crate::netpol_simulate::run(args),
         NetpolCommand::Suggest(args) => crate::netpol_suggest::run(args),
     }

@@ -176,6 +176,7 @@ impl Source for FileSource {
         }
         Ok(PolicySet {
             verdict: Verdict::new(config.settings, &engine),
+            deriver: crate::netpol_coverage::netpol_deriver(&engine, Vec::new()),
             engine,
             mutation_namespaces: config.mutation_namespaces,
         })

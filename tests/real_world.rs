@@ -2,8 +2,10 @@
 //! found per file are snapshotted so any change in verdicts is visible in review.
 
 use palisade_linter::{Config, Linter, discover, read};
+use palisade_netpol::coverage_facts::NetpolDeriver;
 use palisade_policies::Engine;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::sync::atomic::AtomicUsize;
 
 #[test]
@@ -17,7 +19,10 @@ fn real_world_manifests_lint_cleanly_and_match_snapshot() {
         .map(|p| read(p).unwrap_or_else(|e| panic!("{e}")))
         .collect();
     let engine = Engine::builtin().unwrap_or_else(|e| panic!("{e}"));
-    let run = Linter::new(engine, Config::default()).lint(sources, &AtomicUsize::new(0));
+    // As `palisade lint` does: with the NETPOL rules' facts derived over the file set.
+    let run = Linter::new(engine, Config::default())
+        .with_deriver(Arc::new(NetpolDeriver::default()))
+        .lint(sources, &AtomicUsize::new(0));
     let rel = |f: &str| {
         f.strip_prefix(&format!("{}/", root.display()))
             .unwrap_or(f)

@@ -1,5 +1,7 @@
 //! A lint run: parse every file in parallel, build the inventory, evaluate every object on all
 //! cores (one evaluator per worker), and turn findings into positioned, filtered, sorted results.
+//! With a [`Deriver`], the objects it wants are judged once the whole set is read, each with the
+//! facts derived over the set in its input (see `palisade_policies::Deriver`).
 
 use crate::config::Config;
 use crate::objects::{ObjectRef, ParsedFile, parse_file};
@@ -7,12 +9,13 @@ use crate::yaml::Position;
 use crate::{Input, InputError, LintFinding, Report, SourceFile, Summary, read};
 use palisade_policies::input::{UserInfo, from_object};
 use palisade_policies::{
-    Engine, Finding, IGNORE_POINTER, InventoryBuilder, NamespaceLabels, Operation, RuleMeta,
-    SUPPRESSION_RULE, Severity, Subject, Suppression, Verdict,
+    Deriver, Engine, Finding, IGNORE_POINTER, InventoryBuilder, NamespaceLabels, Operation,
+    RuleMeta, SUPPRESSION_RULE, Severity, Subject, Suppression, Verdict, add_derived,
 };
 use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The outcome of a run: the report of everything that could be read, and the input errors.
@@ -30,6 +33,7 @@ pub struct Linter {
     engine: Engine,
     verdict: Verdict,
     user: UserInfo,
+    deriver: Option<Arc<dyn Deriver>>,
 }
 
 impl Linter {
@@ -40,7 +44,23 @@ impl Linter {
             engine,
             verdict,
             user: UserInfo::default(),
+            deriver: None,
         }
+    }
+
+    /// Derives facts over the whole file set with `deriver` (the NETPOL rules' facts).
+    pub fn with_deriver(mut self, deriver: Arc<dyn Deriver>) -> Self {
+        self.deriver = Some(deriver);
+        self
+    }
+
+    /// Whether objects of `kind` must wait for the whole file set.
+    fn deferred(&self, kind: &str) -> bool {
+        self.engine.reads_inventory(kind) || self.derives(kind)
+    }
+
+    fn derives(&self, kind: &str) -> bool {
+        self.deriver.as_ref().is_some_and(|d| d.wants(kind))
     }
 
     /// Lints `sources`; `progress` counts evaluated objects (for a progress display).
@@ -94,6 +114,7 @@ impl Linter {
         }
         let (inventory, ns_labels) = builder.build();
         let inventory = self.engine.inventory(inventory);
+        self.derive(&mut passes);
         // Pass 2: the deferred objects, with the complete inventory; then each file's findings
         // sorted by position. Files keep their input order.
         let per_file: Vec<Result<Vec<Pending>, InputError>> = passes
@@ -104,9 +125,11 @@ impl Linter {
                     ev.set_inventory(&inventory);
                     ev
                 },
-                |ev, first| {
+                |ev, mut first| {
                     let deferred = &first.deferred;
-                    let more = self.lint_objects(ev, deferred, &deferred.objects, progress)?;
+                    let facts = std::mem::take(&mut first.facts);
+                    let more =
+                        self.lint_objects(ev, deferred, &deferred.objects, facts, progress)?;
                     let mut file = first.pending;
                     file.extend(more);
                     Ok(file)
@@ -168,7 +191,7 @@ impl Linter {
         let deferred: Vec<bool> = file
             .objects
             .iter()
-            .map(|o| self.engine.reads_inventory(&kind_of(o)))
+            .map(|o| self.deferred(&kind_of(o)))
             .collect();
         let now: Vec<ObjectRef> = file
             .objects
@@ -177,12 +200,19 @@ impl Linter {
             .filter(|(_, d)| !**d)
             .map(|(o, _)| o.clone())
             .collect();
-        let pending = self.lint_objects(ev, &file, &now, progress)?;
+        let pending = self.lint_objects(ev, &file, &now, Vec::new(), progress)?;
         let inventory = file
             .objects
             .iter()
             .filter_map(|o| file.value(o))
             .filter(|v| InventoryBuilder::wants(v))
+            .cloned()
+            .collect();
+        let world = file
+            .objects
+            .iter()
+            .filter_map(|o| file.value(o))
+            .filter(|v| self.derives(v.get("kind").and_then(Value::as_str).unwrap_or_default()))
             .cloned()
             .collect();
         let objects = file.objects.len();
@@ -194,20 +224,49 @@ impl Linter {
             skipped,
             pending,
             deferred,
+            world,
+            facts: Vec::new(),
         })
     }
 
-    /// Evaluates `objects` of `file`.
+    /// Derives facts over the objects the deriver wants, across every file, and hands each
+    /// file its objects' facts (in object order).
+    fn derive(&self, passes: &mut [FirstPass]) {
+        let Some(deriver) = &self.deriver else {
+            return;
+        };
+        let objects: Vec<&Value> = passes.iter().flat_map(|p| p.world.iter()).collect();
+        let mut facts = deriver.derive(&objects).into_iter();
+        for pass in passes {
+            let n = pass.world.len();
+            pass.facts = facts.by_ref().take(n).collect();
+            pass.world = Vec::new();
+        }
+    }
+
+    /// Evaluates `objects` of `file`; `facts` are the derived facts of those the deriver wants,
+    /// in order.
     fn lint_objects(
         &self,
         ev: &mut palisade_policies::Evaluator,
         file: &ParsedFile,
         objects: &[ObjectRef],
+        facts: Vec<Value>,
         progress: &AtomicUsize,
     ) -> Result<Vec<Pending>, InputError> {
         let mut out = Vec::new();
+        let mut facts = facts.into_iter();
         for obj in objects {
-            out.extend(self.lint_object(ev, file, obj)?);
+            let kind = file
+                .value(obj)
+                .and_then(|v| v.get("kind"))
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let derived = match self.derives(kind) {
+                true => facts.next().unwrap_or_default(),
+                false => Value::Null,
+            };
+            out.extend(self.lint_object(ev, file, obj, derived)?);
             progress.fetch_add(1, Ordering::Relaxed);
         }
         Ok(out)
@@ -231,12 +290,13 @@ impl Linter {
         rules
     }
 
-    /// Evaluates one object; `None` when there is nothing to judge.
+    /// Evaluates one object with its derived facts; `None` when there is nothing to judge.
     fn lint_object(
         &self,
         ev: &mut palisade_policies::Evaluator,
         file: &ParsedFile,
         obj: &ObjectRef,
+        derived: Value,
     ) -> Result<Option<Pending>, InputError> {
         let Some(value) = file.value(obj) else {
             return Ok(None);
@@ -253,7 +313,9 @@ impl Linter {
             text("/metadata/name"),
             text("/metadata/namespace"),
         );
-        let decision = ev.evaluate(&from_object(value, &self.user)).map_err(|e| {
+        let mut input = from_object(value, &self.user);
+        add_derived(&mut input, derived);
+        let decision = ev.evaluate(&input).map_err(|e| {
             let pos = file.locate(obj, "");
             InputError::at(
                 &file.name,
@@ -362,4 +424,8 @@ struct FirstPass {
     pending: Vec<Pending>,
     /// The objects whose rules read the inventory, with their documents.
     deferred: ParsedFile,
+    /// The objects the deriver wants, in order (until facts are derived).
+    world: Vec<Value>,
+    /// Their derived facts, in order.
+    facts: Vec<Value>,
 }

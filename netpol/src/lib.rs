@@ -4,6 +4,9 @@
 //! synthesised from flows.
 
 pub mod cidr;
+pub mod coverage;
+pub mod coverage_facts;
+pub mod coverage_rules;
 pub mod error;
 pub mod evaluate;
 pub mod flows;

@@ -11,6 +11,7 @@ mod bundle;
 mod catalog;
 mod collect;
 mod deps;
+mod derived;
 mod discover;
 mod engine;
 mod error;
@@ -31,6 +32,7 @@ mod verdict;
 
 pub use bundle::{PolicySource, builtin_sources, load_dir};
 pub use catalog::{PssLevel, RuleMeta};
+pub use derived::{DERIVED_KEY, Deriver, add_to_input as add_derived};
 pub use engine::{Backend, DEFAULT_MAX_INSTRUCTIONS, Engine, EngineBuilder};
 pub use error::{EvalError, LoadError};
 pub use evaluator::{Evaluator, Inventory};

@@ -5,7 +5,7 @@
 use crate::state::Snapshot;
 use palisade_policies::admission::{Request, Response};
 use palisade_policies::{
-    Evaluator, Judgement, Operation, Subject, Suppression, input, kinds, mutation,
+    Evaluator, Judgement, Operation, Subject, Suppression, add_derived, input, kinds, mutation,
 };
 use serde_json::Value;
 
@@ -54,8 +54,13 @@ pub(crate) fn validate(snapshot: &Snapshot, ev: &mut Evaluator, mut request: Req
         let response = Response::allow(&request.uid);
         return reviewed(request, response, None);
     }
+    let facts = match request.operation {
+        Operation::Delete => Value::Null,
+        _ => derived(snapshot, &request, request.raw.get("object")),
+    };
     // The request becomes the Rego input as it is (moved, not copied).
     let mut input = serde_json::json!({"review": std::mem::take(&mut request.raw)});
+    add_derived(&mut input, facts);
     let raw = &input["review"];
     let mut findings = match ev.evaluate(&input) {
         Ok(d) => d.findings,
@@ -65,10 +70,11 @@ pub(crate) fn validate(snapshot: &Snapshot, ev: &mut Evaluator, mut request: Req
         findings.retain(|f| asking.contains(&f.rule.as_str()));
     }
     let before = match old_object(request.operation, raw) {
-        Some(old) => match ev.evaluate(&input::from_admission_request(&with_object(
-            raw,
-            old.clone(),
-        ))) {
+        Some(old) => match ev.evaluate(&{
+            let mut before = input::from_admission_request(&with_object(raw, old.clone()));
+            add_derived(&mut before, derived(snapshot, &request, Some(old)));
+            before
+        }) {
             Ok(d) => Some(d.findings),
             Err(e) => return Answer::Failed(e.to_string()),
         },
@@ -136,6 +142,40 @@ fn patch(snapshot: &Snapshot, ev: &mut Evaluator, request: &Request) -> Result<V
     mutation::patch_for(ev, &input, |rule| settings.rule_enabled(rule))
         .map(|m| m.patch)
         .map_err(|e| e.to_string())
+}
+
+/// The derived facts of `object` (the object under review, or the old one of an UPDATE): derived
+/// over the inventory's objects with `object` in place of the inventory's version of it.
+fn derived(snapshot: &Snapshot, request: &Request, object: Option<&Value>) -> Value {
+    let (Some(deriver), Some(object)) = (&snapshot.policies.deriver, object) else {
+        return Value::Null;
+    };
+    if !deriver.wants(&request.kind) || !object.is_object() {
+        return Value::Null;
+    }
+    let mut subject = object.clone();
+    if subject.pointer("/metadata/namespace").is_none()
+        && !request.namespace.is_empty()
+        && let Some(meta) = subject.get_mut("metadata").and_then(Value::as_object_mut)
+    {
+        meta.insert("namespace".into(), Value::from(request.namespace.as_str()));
+    }
+    let id = |o: &Value| {
+        let text = |p: &str| o.pointer(p).and_then(Value::as_str).map(str::to_owned);
+        (
+            text("/kind"),
+            text("/metadata/namespace"),
+            text("/metadata/name"),
+        )
+    };
+    let me = id(&subject);
+    let mut objects: Vec<&Value> = snapshot
+        .derived_from
+        .iter()
+        .filter(|o| id(o) != me)
+        .collect();
+    objects.push(&subject);
+    deriver.derive(&objects).pop().unwrap_or_default()
 }
 
 /// The old object of an UPDATE, when there is one.

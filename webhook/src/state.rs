@@ -7,7 +7,7 @@ use crate::metrics::Metrics;
 use crate::options::ServerOptions;
 use crate::pool::Pool;
 use crate::tls::Resolver;
-use palisade_policies::{Engine, Inventory, InventoryBuilder, NamespaceLabels, Verdict};
+use palisade_policies::{Deriver, Engine, Inventory, InventoryBuilder, NamespaceLabels, Verdict};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -20,6 +20,8 @@ pub struct PolicySet {
     pub verdict: Verdict,
     /// Namespaces whose pods get the restricted defaults patched in.
     pub mutation_namespaces: Vec<String>,
+    /// Derives facts over the inventory plus the object under review (the NETPOL rules').
+    pub deriver: Option<Arc<dyn Deriver>>,
 }
 
 /// Where the webhook's policies and inventory come from.
@@ -42,6 +44,8 @@ pub(crate) struct Snapshot {
     pub policies: Arc<PolicySet>,
     pub inventory: Inventory,
     pub namespace_labels: NamespaceLabels,
+    /// The inventory objects the policy set's deriver wants.
+    pub derived_from: Vec<Value>,
 }
 
 /// The server's shared state.
@@ -136,10 +140,19 @@ fn build(generation: u64, policies: Arc<PolicySet>, objects: &[Value]) -> Snapsh
     let mut builder = InventoryBuilder::default();
     builder.extend(objects.iter().cloned());
     let (inventory, namespace_labels) = builder.build();
+    let derived_from = match &policies.deriver {
+        Some(d) => objects
+            .iter()
+            .filter(|o| d.wants(o.get("kind").and_then(Value::as_str).unwrap_or_default()))
+            .cloned()
+            .collect(),
+        None => Vec::new(),
+    };
     Snapshot {
         generation,
         inventory: policies.engine.inventory(inventory),
         policies,
         namespace_labels,
+        derived_from,
     }
 }

@@ -29,6 +29,7 @@ impl Source for DirSource {
             verdict: Verdict::new(self.settings.clone(), &engine),
             engine,
             mutation_namespaces: Vec::new(),
+            deriver: None,
         })
     }
     fn watched(&self) -> Vec<PathBuf> {

@@ -90,7 +90,10 @@ gen "$S" --namespaces 20 --pods 250 --policies 2000 --flows 1000000 --workloads
 run() { # run NAME OK ARGS…
     local name=$1 ok=$2; shift 2
     local m
-    m=$("${MEASURE[@]}" --reps "$REPS" --timeout "$RUN_TIMEOUT" --ok "$ok" --stderr "$LOG/netpol-$name.stderr" -- "$BIN" "$@")
+    if ! m=$("${MEASURE[@]}" --reps "$REPS" --timeout "$RUN_TIMEOUT" --ok "$ok" --stderr "$LOG/netpol-$name.stderr" -- "$BIN" "$@"); then
+        echo "failed or over ${RUN_TIMEOUT}s (see ${LOG#"$ROOT"/}/netpol-$name.stderr)"
+        return
+    fi
     echo "$(field "$m" median_wall_s)s, $(( $(field "$m" median_rss_kb) / 1024 )) MB"
 }
 SIM=$(run simulate-1m 0,1 netpol simulate --format json --flows "$S/flows.jsonl" "$S/world")

@@ -3,15 +3,17 @@
 //! With a [`Deriver`], the objects it wants are judged once the whole set is read, each with the
 //! facts derived over the set in its input (see `palisade_policies::Deriver`).
 
+mod pass;
+
 use crate::config::Config;
 use crate::objects::{ObjectRef, ParsedFile, parse_file};
-use crate::yaml::Position;
 use crate::{Input, InputError, LintFinding, Report, SourceFile, Summary, read};
 use palisade_policies::input::{UserInfo, from_object};
 use palisade_policies::{
-    Deriver, Engine, Finding, IGNORE_POINTER, InventoryBuilder, NamespaceLabels, Operation,
-    RuleMeta, SUPPRESSION_RULE, Severity, Subject, Suppression, Verdict, add_derived,
+    Deriver, Engine, IGNORE_POINTER, InventoryBuilder, NamespaceLabels, Operation, RuleMeta,
+    Severity, Subject, Suppression, Verdict, add_derived,
 };
+use pass::{FirstPass, Pending, suppression_rule};
 use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -383,49 +385,4 @@ impl Linter {
             })
             .collect()
     }
-}
-
-fn suppression_rule() -> RuleMeta {
-    RuleMeta {
-        id: SUPPRESSION_RULE.into(),
-        title: "Suppression annotation not honoured".into(),
-        severity: Severity::Low,
-        kinds: Vec::new(),
-        subresources: Vec::new(),
-        remediation: "Write the annotation as `palisade.dev/ignore: \"RULE-ID[,RULE-ID]: reason\"`; a reason is required.".into(),
-        pss_level: None,
-        since: None,
-        package: "palisade.linter".into(),
-        file: "builtin:linter".into(),
-        builtin: true,
-    }
-}
-
-/// An evaluated object waiting for its verdict, which needs every namespace's labels.
-struct Pending {
-    file: String,
-    kind: String,
-    name: String,
-    namespace: String,
-    suppression: Option<Suppression>,
-    findings: Vec<Finding>,
-    /// Where each finding's field is.
-    positions: Vec<Position>,
-    /// Where the ignore annotation is (for a note that it is not honoured).
-    ignore_position: Position,
-}
-
-/// What the first pass keeps of a file.
-struct FirstPass {
-    objects: usize,
-    inventory: Vec<Value>,
-    skipped: Vec<usize>,
-    /// The objects evaluated already.
-    pending: Vec<Pending>,
-    /// The objects whose rules read the inventory, with their documents.
-    deferred: ParsedFile,
-    /// The objects the deriver wants, in order (until facts are derived).
-    world: Vec<Value>,
-    /// Their derived facts, in order.
-    facts: Vec<Value>,
 }

@@ -1,38 +1,12 @@
 //! Test data kept beside the repository (`../shared/fixtures`, see its `SOURCES.md`) and a YAML
 //! reader for it. Without the folder the tests that need it skip with a printed reason; with
 //! `PALISADE_REQUIRE_FIXTURES=1` (CI) a missing folder is a failure. `PALISADE_FIXTURES` points at
-//! another copy. The same rules as `palisade_policies::fixtures`, kept here so the netpol tests
-//! do not build the Rego engine.
+//! another copy: `dir` is `palisade_policies::fixtures::dir`.
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-/// Environment variable that turns a missing fixture folder into a test failure.
-pub const REQUIRE_ENV: &str = "PALISADE_REQUIRE_FIXTURES";
-
-/// The fixture folder `sub` (e.g. `netpol/cyclonus`), or `None` after printing why the caller
-/// skips. Panics when it is missing and [`REQUIRE_ENV`] is `1`.
-pub fn dir(sub: &str) -> Option<PathBuf> {
-    let root = std::env::var_os("PALISADE_FIXTURES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../shared/fixtures"
-            ))
-        });
-    let path = root.join(sub);
-    if path.is_dir() {
-        return Some(path);
-    }
-    let why = format!("fixtures {sub} not found at {}", path.display());
-    assert!(
-        std::env::var(REQUIRE_ENV).as_deref() != Ok("1"),
-        "{why}, and {REQUIRE_ENV}=1"
-    );
-    println!("skipped: {why} (they live beside the repository, see SOURCES.md there)");
-    None
-}
+pub use palisade_policies::fixtures::dir;
 
 /// One YAML (or JSON) document and the file it came from.
 pub struct Document {

@@ -9,5 +9,6 @@ mod npguard_lines;
 mod npguard_model;
 mod semantics;
 mod suggest;
+mod suggest_choices;
 mod suggest_props;
 mod suggest_support;

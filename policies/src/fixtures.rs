@@ -3,7 +3,7 @@
 //! `PALISADE_REQUIRE_FIXTURES=1`, and a missing folder is then a failure, never a silent skip.
 //! `PALISADE_FIXTURES` points at another copy.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Environment variable that turns a missing fixture folder into a test failure.
 pub const REQUIRE_ENV: &str = "PALISADE_REQUIRE_FIXTURES";
@@ -14,10 +14,9 @@ pub fn dir(sub: &str) -> Option<PathBuf> {
     let root = std::env::var_os("PALISADE_FIXTURES")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
-            PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../shared/fixtures"
-            ))
+            // `shared/` sits beside the repository, which holds this crate.
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(Path::new("..").join("..").join("shared").join("fixtures"))
         });
     let path = root.join(sub);
     if path.is_dir() {

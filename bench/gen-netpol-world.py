@@ -2,12 +2,15 @@
 """Generates a deterministic NetworkPolicy world and observed flows for the netpol benchmarks.
 
     gen-netpol-world.py --namespaces 20 --pods 50 --policies 200 --flows 10000 --out DIR
-        [--workloads] [--seed 1]
+        [--workloads] [--peers K] [--seed 1]
 
 Writes DIR/world/{namespaces,pods,policies}.yaml (Pods with labels, container ports and status
 IPs in 198.18.0.0/15; or, with --workloads, Deployments instead of Pods), and DIR/flows.jsonl
 (Palisade flow records between those pods, on their declared ports and on random ones, plus
-flows to external addresses in 198.19.0.0/16). Policies mix ingress and egress rules with
+flows to external addresses in 198.19.0.0/16): by default every record a connection drawn
+afresh (nearly all distinct: the worst case for aggregation), or, with --peers K, records
+repeating a fixed service graph in which each pod talks to K peers on their declared ports, as
+a capture of a real cluster over a week does. Policies mix ingress and egress rules with
 podSelector, namespaceSelector (matchLabels and matchExpressions), ipBlock with except, numbered
 and named ports and endPort ranges, and the policyTypes forms the API server accepts.
 """
@@ -99,6 +102,8 @@ def main():
     ap.add_argument("--workloads", action="store_true", help="Deployments instead of Pods")
     ap.add_argument("--all-ports", action="store_true",
                     help="every pod declares every named port (NCA ignores a pod that lacks a named port a policy uses)")
+    ap.add_argument("--peers", type=int, default=0,
+                    help="each pod talks to this many fixed peers; records repeat those connections")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
@@ -164,24 +169,33 @@ def main():
             e["port"] = port
         return e
 
+    def draw():
+        """One connection: (proto, port, destination endpoint)."""
+        if rng.random() < 0.05:
+            return "TCP", 443, {"ip": f"198.19.{rng.randrange(256)}.{rng.randrange(1, 255)}", "port": 443}
+        target = rng.choice(pods)
+        if args.peers or rng.random() < 0.8:
+            _, port, proto = rng.choice(target[4])
+        else:
+            proto, port = rng.choice(["TCP", "UDP"]), rng.randrange(1, 65536)
+        return proto, port, end(target, port)
+
+    graph = [[draw() for _ in range(args.peers)] for _ in pods] if args.peers else None
     with open(os.path.join(args.out, "flows.jsonl"), "w") as f:
         for k in range(args.flows):
-            src = rng.choice(pods)
-            if rng.random() < 0.05:
-                proto, port = "TCP", 443
-                dst = {"ip": f"198.19.{rng.randrange(256)}.{rng.randrange(1, 255)}", "port": port}
+            if graph:
+                i = rng.randrange(len(pods))
+                src = pods[i]
+                proto, port, dst = rng.choice(graph[i])
             else:
-                target = rng.choice(pods)
-                if rng.random() < 0.8:
-                    _, port, proto = rng.choice(target[4])
-                else:
-                    proto, port = rng.choice(["TCP", "UDP"]), rng.randrange(1, 65536)
-                dst = end(target, port)
+                src = rng.choice(pods)
+                proto, port, dst = draw()
             day = 1 + k % 7
-            rec = {"ts": f"2026-11-0{day}T12:00:00.000Z", "node": f"node-{k % 7}", "proto": proto,
-                   "src": end(src), "dst": dst, "count": 1 + k % 5,
-                   "first_seen": f"2026-11-0{day}T11:00:00.000Z",
-                   "last_seen": f"2026-11-0{day}T12:00:00.000Z"}
+            hour = 10 + k % 12 if graph else 11
+            rec = {"ts": f"2026-11-0{day}T{hour + 1:02}:00:00.000Z", "node": f"node-{k % 7}",
+                   "proto": proto, "src": end(src), "dst": dst, "count": 1 + k % 5,
+                   "first_seen": f"2026-11-0{day}T{hour:02}:00:00.000Z",
+                   "last_seen": f"2026-11-0{day}T{hour + 1:02}:00:00.000Z"}
             f.write(json.dumps(rec) + "\n")
 
 

@@ -7,10 +7,10 @@ use crate::netpol_cmd::load_world;
 use anyhow::{Context, Result, bail};
 use palisade_netpol::World;
 use palisade_netpol::cidr::Cidr;
-use palisade_netpol::flows::read_flows;
-use palisade_netpol::suggest::aggregate::{Aggregate, aggregate};
+use palisade_netpol::suggest::aggregate::{Aggregate, aggregate_files};
+use palisade_netpol::suggest::build::PolicyPlan;
 use palisade_netpol::suggest::select::{Expr, choose};
-use palisade_netpol::suggest::{Scope, SuggestOptions, Suggestion, manifest_workloads, suggest};
+use palisade_netpol::suggest::{Scope, SuggestOptions, manifest_workloads, render, suggest_each};
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -118,9 +118,8 @@ pub fn run(args: SuggestArgs) -> Result<ExitCode> {
     } else {
         load_world(&args.paths, &args.namespace)?
     };
-    let flows = read_flows(&args.flows)?;
     let opts = args.options();
-    let agg = aggregate(&world, &flows, &opts.external_cidrs);
+    let agg = aggregate_files(&world, &args.flows, &opts.external_cidrs)?;
     for w in &agg.warnings {
         eprintln!("palisade: warning: {w}");
     }
@@ -129,44 +128,121 @@ pub fn run(args: SuggestArgs) -> Result<ExitCode> {
     if args.interactive && !interact(&agg, &mut chosen)? {
         return Ok(ExitCode::SUCCESS);
     }
-    let suggestion = suggest(&manifest, &agg.connections, &chosen, &opts);
-    for note in &suggestion.notes {
+    let mut out = Output::new(args.out.as_deref());
+    let notes = suggest_each(&manifest, &agg.connections, &chosen, &opts, &mut |plan| {
+        out.write(&plan)
+    })
+    .map_err(|e| out.error(e))?;
+    for note in &notes {
         eprintln!("palisade: note: {note}");
     }
-    write(&suggestion, args.out.as_deref())?;
+    out.finish()?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn write(suggestion: &Suggestion, out: Option<&Path>) -> Result<()> {
-    let files = suggestion.files();
-    match out {
-        Some(dir) => {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
-            for (ns, text) in &files {
-                let path = dir.join(format!("{ns}.networkpolicies.yaml"));
-                std::fs::write(&path, text)
-                    .with_context(|| format!("cannot write {}", path.display()))?;
-                let count = suggestion
-                    .policies
-                    .iter()
-                    .filter(|p| &p.namespace == ns)
-                    .count();
-                eprintln!("palisade: wrote {count} policies to {}", path.display());
-            }
-        }
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            for text in files.values() {
-                stdout.write_all(text.as_bytes())?;
-            }
-            stdout.flush()?;
+/// Where policies go as they are made: stdout, or `DIR/<namespace>.networkpolicies.yaml`
+/// (each file written whole, namespace after namespace).
+struct Output<'a> {
+    dir: Option<&'a Path>,
+    stdout: std::io::BufWriter<std::io::StdoutLock<'static>>,
+    current: Option<Namespace>,
+    /// The file being written (None: stdout), to name in an error.
+    at: Option<PathBuf>,
+    namespaces: usize,
+}
+
+/// The namespace being written: its file with `--out`, and the policies written so far.
+struct Namespace {
+    name: String,
+    file: Option<std::io::BufWriter<std::fs::File>>,
+    policies: usize,
+}
+
+impl<'a> Output<'a> {
+    fn new(dir: Option<&'a Path>) -> Self {
+        Self {
+            dir,
+            stdout: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock()),
+            current: None,
+            at: None,
+            namespaces: 0,
         }
     }
-    if files.is_empty() {
-        eprintln!("palisade: no policy suggested (no chosen connection names a workload)");
+
+    fn write(&mut self, plan: &PolicyPlan) -> std::io::Result<()> {
+        if self
+            .current
+            .as_ref()
+            .is_none_or(|c| c.name != plan.namespace)
+        {
+            self.close()?;
+            let file = match self.dir {
+                Some(dir) => {
+                    let path = dir.join(format!("{}.networkpolicies.yaml", plan.namespace));
+                    self.at = Some(path.clone());
+                    std::fs::create_dir_all(dir)?;
+                    let file = std::fs::File::create(&path)?;
+                    Some(std::io::BufWriter::with_capacity(1 << 16, file))
+                }
+                None => None,
+            };
+            self.current = Some(Namespace {
+                name: plan.namespace.clone(),
+                file,
+                policies: 0,
+            });
+            self.namespaces += 1;
+            self.sink()
+                .write_all(render::file_header(&plan.namespace).as_bytes())?;
+        }
+        let text = render::policy(plan);
+        let sink = self.sink();
+        sink.write_all(b"---\n")?;
+        sink.write_all(text.as_bytes())?;
+        if let Some(current) = &mut self.current {
+            current.policies += 1;
+        }
+        Ok(())
     }
-    Ok(())
+
+    fn sink(&mut self) -> &mut dyn Write {
+        match self.current.as_mut().and_then(|c| c.file.as_mut()) {
+            Some(file) => file,
+            None => &mut self.stdout,
+        }
+    }
+
+    /// Ends the namespace being written.
+    fn close(&mut self) -> std::io::Result<()> {
+        if let Some(Namespace {
+            file: Some(mut file),
+            policies,
+            ..
+        }) = self.current.take()
+        {
+            file.flush()?;
+            if let Some(path) = &self.at {
+                eprintln!("palisade: wrote {policies} policies to {}", path.display());
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<()> {
+        self.close().map_err(|e| self.error(e))?;
+        self.stdout.flush().context("cannot write to stdout")?;
+        if self.namespaces == 0 {
+            eprintln!("palisade: no policy suggested (no chosen connection names a workload)");
+        }
+        Ok(())
+    }
+
+    fn error(&self, e: std::io::Error) -> anyhow::Error {
+        match &self.at {
+            Some(path) => anyhow::Error::new(e).context(format!("cannot write {}", path.display())),
+            None => anyhow::Error::new(e).context("cannot write to stdout"),
+        }
+    }
 }
 
 /// MicroShield's generator panel on a terminal: returns whether to generate.
@@ -181,8 +257,8 @@ fn interact(agg: &Aggregate, chosen: &mut [bool]) -> Result<bool> {
                 i + 1,
                 c.describe(),
                 c.count,
-                c.first_seen,
-                c.last_seen
+                c.first_seen(),
+                c.last_seen()
             )?;
         }
         Ok(())

@@ -10,8 +10,7 @@ use crate::cli::LintArgs;
 use crate::netpol_cmd::load_world;
 use anyhow::{Context, Result, bail};
 use palisade_linter::fix::unified_diff;
-use palisade_netpol::flows::read_flows;
-use palisade_netpol::suggest::aggregate::aggregate;
+use palisade_netpol::suggest::aggregate::aggregate_files;
 use palisade_netpol::suggest::{SuggestOptions, Wanted, manifest_workloads, render, suggest};
 use palisade_netpol::{Direction, World};
 use std::collections::{BTreeMap, BTreeSet};
@@ -87,12 +86,11 @@ pub fn apply(args: &LintArgs) -> Result<()> {
     }
     let only = uncovered(&world);
     let files = placement(&world);
-    let flows = read_flows(&args.flows)?;
     let opts = SuggestOptions {
         only: Some(only),
         ..SuggestOptions::default()
     };
-    let agg = aggregate(&world, &flows, &opts.external_cidrs);
+    let agg = aggregate_files(&world, &args.flows, &opts.external_cidrs)?;
     let chosen = vec![true; agg.connections.len()];
     let suggestion = suggest(
         &manifest_workloads(&world),

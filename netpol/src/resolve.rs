@@ -5,8 +5,8 @@
 
 use crate::labels::{Labels, Selector};
 use crate::world::{Pod, World};
+use hashbrown::HashMap;
 use palisade_probe::Endpoint as FlowEnd;
-use std::collections::HashMap;
 use std::net::IpAddr;
 
 /// Where an endpoint resolved to.

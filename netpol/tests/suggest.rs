@@ -47,7 +47,7 @@ pub(crate) fn coredns(l: &[(&str, &str)]) -> palisade_probe::Endpoint {
 }
 
 /// Whether the policies in `yaml` let `src` reach `dst` (workloads of `objects`) on a port.
-fn reaches(
+pub(crate) fn reaches(
     objects: &[Value],
     yaml: &str,
     src: (&str, &str, &str),

@@ -2,9 +2,10 @@
 //! expressions, the default-deny window, namespace scope. Every suggestion is read back through
 //! the linter's YAML reader and simulated against the flows it came from.
 
-use crate::suggest::{api, coredns, shop, web};
+use crate::suggest::{api, coredns, reaches, shop, web};
 use crate::suggest_support::*;
 use palisade_netpol::cidr::Cidr;
+use palisade_netpol::suggest::aggregate::{aggregate, aggregate_files};
 use palisade_netpol::suggest::select::{Expr, choose};
 use palisade_netpol::suggest::{Scope, SuggestOptions, manifest_workloads, suggest, suggest_all};
 use palisade_probe::Proto;
@@ -189,5 +190,116 @@ fn namespace_scope_makes_one_policy_for_all_pods() {
         lint_problems(&yaml).is_empty(),
         "{:?}",
         lint_problems(&yaml)
+    );
+}
+
+#[test]
+fn only_cluster_dns_is_open_to_every_workload() {
+    let mut objects = shop();
+    objects.push(deployment(
+        "kube-system",
+        "coredns",
+        json!({"k8s-app": "kube-dns"}),
+        json!({"k8s-app": "kube-dns"}),
+        json!([{"name": "dns", "containerPort": 53, "protocol": "UDP"}]),
+    ));
+    objects.push(deployment(
+        "infra",
+        "unbound",
+        json!({"app": "unbound"}),
+        json!({"app": "unbound"}),
+        json!([{"name": "dns", "containerPort": 53, "protocol": "UDP"}]),
+    ));
+    let unbound_end = pod_end("infra", "Deployment/unbound", &[("app", "unbound")]);
+    let flows = [
+        flow(web(), unbound_end, Proto::Udp, 53),
+        flow(api(), coredns(&[("k8s-app", "kube-dns")]), Proto::Udp, 53),
+        flow(web(), api(), Proto::Tcp, 8080),
+    ];
+    let (yaml, blocked, _) =
+        suggest_and_simulate(&world(&objects), &flows, &flows, &SuggestOptions::default());
+    assert_eq!(blocked, 0, "{yaml}");
+    let (web, api) = (("shop", "Deployment", "web"), ("shop", "Deployment", "api"));
+    let unbound = ("infra", "Deployment", "unbound");
+    let coredns = ("kube-system", "Deployment", "coredns");
+    for proto in [Proto::Udp, Proto::Tcp] {
+        // The app's own resolver: its client only, on both protocols.
+        assert!(reaches(&objects, &yaml, web, unbound, proto, 53), "{yaml}");
+        assert!(!reaches(&objects, &yaml, api, unbound, proto, 53), "{yaml}");
+        // Cluster DNS: every workload, the one whose lookups were never observed too; its own
+        // policy admits lookups from every pod.
+        assert!(reaches(&objects, &yaml, web, coredns, proto, 53), "{yaml}");
+        assert!(reaches(&objects, &yaml, api, coredns, proto, 53), "{yaml}");
+    }
+}
+
+#[test]
+fn aggregation_streams_in_chunks_to_the_same_connections() {
+    let objects = shop();
+    let w = world(&objects);
+    // More records than one chunk, a handful of connections, times out of order.
+    let mut flows = Vec::new();
+    for i in 0..40_000u32 {
+        let (dst, port) = match i % 3 {
+            0 => (api(), 8080),
+            1 => (api(), 9090),
+            _ => (ip_end("203.0.113.7"), 443),
+        };
+        let mut f = flow(web(), dst, Proto::Tcp, port);
+        let day = 1 + (i * 7919) % 28;
+        f.first_seen = format!("2026-11-{day:02}T00:00:00.000Z");
+        f.last_seen = format!("2026-11-{day:02}T06:30:00.250Z");
+        f.count = u64::from(i % 4);
+        flows.push(f);
+    }
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("flows.jsonl");
+    let lines: Vec<String> = flows
+        .iter()
+        .map(|f| serde_json::to_string(f).unwrap_or_else(|e| panic!("{e}")))
+        .collect();
+    std::fs::write(&path, lines.join("\n")).unwrap_or_else(|e| panic!("{e}"));
+    let streamed = aggregate_files(&w, &[&path], &[]).unwrap_or_else(|e| panic!("{e}"));
+    let mut reversed = flows.clone();
+    reversed.reverse();
+    let at_once = aggregate(&w, &reversed, &[]);
+    let summary = |a: &palisade_netpol::suggest::aggregate::Aggregate| -> Vec<String> {
+        a.connections
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} {} {} {} {}",
+                    c.describe(),
+                    c.records,
+                    c.count,
+                    c.first_seen(),
+                    c.last_seen()
+                )
+            })
+            .collect()
+    };
+    assert_eq!(summary(&streamed), summary(&at_once));
+    let expected: u64 = (0..40_000u64).filter(|i| i % 3 == 0).map(|i| i % 4).sum();
+    assert_eq!(
+        summary(&streamed),
+        [
+            format!(
+                "shop/Deployment/web → shop/Deployment/api TCP/8080 13334 {expected} 2026-11-01T00:00:00.000Z 2026-11-28T06:30:00.250Z"
+            ),
+            format!(
+                "shop/Deployment/web → shop/Deployment/api TCP/9090 13333 {} 2026-11-01T00:00:00.000Z 2026-11-28T06:30:00.250Z",
+                (0..40_000u64)
+                    .filter(|i| i % 3 == 1)
+                    .map(|i| i % 4)
+                    .sum::<u64>()
+            ),
+            format!(
+                "shop/Deployment/web → 203.0.113.7/32 TCP/443 13333 {} 2026-11-01T00:00:00.000Z 2026-11-28T06:30:00.250Z",
+                (0..40_000u64)
+                    .filter(|i| i % 3 == 2)
+                    .map(|i| i % 4)
+                    .sum::<u64>()
+            ),
+        ]
     );
 }

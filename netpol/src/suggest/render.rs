@@ -6,6 +6,13 @@ use super::build::{PeerPlan, PolicyPlan, RulePlan, namespace_selector};
 use crate::labels::Labels;
 use std::fmt::Write;
 
+/// The comment that opens the file of namespace `ns`'s policies.
+pub fn file_header(ns: &str) -> String {
+    format!(
+        "# NetworkPolicies for namespace {ns}, suggested from observed flows by\n# `palisade netpol suggest`. Each rule names the flows it allows.\n"
+    )
+}
+
 /// One policy as a YAML document (without the `---` separator).
 pub fn policy(plan: &PolicyPlan) -> String {
     let mut out = String::new();
@@ -58,27 +65,38 @@ fn rule(out: &mut String, peers_key: &str, r: &RulePlan) {
     for why in &r.why {
         comment(out, 4, why);
     }
-    line(out, 4, &format!("- {peers_key}:"));
+    indent(out, 4);
+    out.push_str("- ");
+    out.push_str(peers_key);
+    out.push_str(":\n");
     for peer in &r.peers {
         match peer {
             PeerPlan::Block(cidr) => {
                 line(out, 8, "- ipBlock:");
-                line(out, 12, &format!("cidr: {}", scalar(&cidr.to_string())));
+                indent(out, 12);
+                out.push_str("cidr: ");
+                push_scalar(out, &cidr.to_string());
+                out.push('\n');
             }
+            PeerPlan::EveryPod => line(out, 8, "- namespaceSelector: {}"),
             PeerPlan::Pods {
                 namespace,
                 selector,
             } => {
                 let mut first = true;
                 let mut item = |out: &mut String, text: &str| {
-                    let (indent, prefix) = if first { (8, "- ") } else { (10, "") };
+                    let (at, prefix) = if first { (8, "- ") } else { (10, "") };
                     first = false;
-                    line(out, indent, &format!("{prefix}{text}"));
+                    indent(out, at);
+                    out.push_str(prefix);
+                    out.push_str(text);
+                    out.push('\n');
                 };
                 if let Some(ns) = namespace {
                     item(out, "namespaceSelector:");
                     let (k, v) = namespace_selector(ns);
-                    match_labels(out, 12, &Labels::from([(k.to_owned(), v.to_owned())]));
+                    line(out, 12, "matchLabels:");
+                    pair(out, 14, k, v);
                 }
                 if selector.is_empty() {
                     item(out, "podSelector: {}");
@@ -92,44 +110,74 @@ fn rule(out: &mut String, peers_key: &str, r: &RulePlan) {
     if !r.ports.is_empty() {
         line(out, 6, "ports:");
         for (proto, port) in &r.ports {
-            line(out, 8, &format!("- protocol: {proto}"));
+            let _ = writeln!(out, "{:8}- protocol: {proto}", "");
             if let Some(port) = port {
-                line(out, 10, &format!("port: {port}"));
+                let _ = writeln!(out, "{:10}port: {port}", "");
             }
         }
     }
 }
 
-fn match_labels(out: &mut String, indent: usize, labels: &Labels) {
-    line(out, indent, "matchLabels:");
+fn match_labels(out: &mut String, at: usize, labels: &Labels) {
+    line(out, at, "matchLabels:");
     for (k, v) in labels {
-        line(out, indent + 2, &format!("{}: {}", scalar(k), scalar(v)));
+        pair(out, at + 2, k, v);
     }
 }
 
-fn line(out: &mut String, indent: usize, text: &str) {
-    let _ = writeln!(out, "{:indent$}{text}", "");
+/// `key: value` at `at` spaces, both as scalars.
+fn pair(out: &mut String, at: usize, key: &str, value: &str) {
+    indent(out, at);
+    push_scalar(out, key);
+    out.push_str(": ");
+    push_scalar(out, value);
+    out.push('\n');
 }
 
-fn comment(out: &mut String, indent: usize, text: &str) {
+fn indent(out: &mut String, at: usize) {
+    const SPACES: &str = "                                ";
+    out.push_str(&SPACES[..at.min(SPACES.len())]);
+}
+
+fn line(out: &mut String, at: usize, text: &str) {
+    indent(out, at);
+    out.push_str(text);
+    out.push('\n');
+}
+
+fn comment(out: &mut String, at: usize, text: &str) {
     for part in text.lines() {
-        let _ = writeln!(out, "{:indent$}# {part}", "");
+        indent(out, at);
+        out.push_str("# ");
+        out.push_str(part);
+        out.push('\n');
     }
+}
+
+fn push_scalar(out: &mut String, text: &str) {
+    if is_plain(text) {
+        out.push_str(text);
+    } else {
+        out.push_str(&scalar(text));
+    }
+}
+
+/// Whether `text` reads back from YAML as this string when written plain.
+fn is_plain(text: &str) -> bool {
+    const WORDS: [&str; 12] = [
+        "true", "false", "yes", "no", "on", "off", "y", "n", "null", "~", "nan", "inf",
+    ];
+    text.bytes().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && text
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'/' | b'-'))
+        && !(text.len() <= 5 && WORDS.iter().any(|w| w.eq_ignore_ascii_case(text)))
 }
 
 /// `text` as a YAML scalar that reads back as this string: plain when safe, else
 /// double-quoted (a JSON string is a valid YAML double-quoted scalar).
 pub fn scalar(text: &str) -> String {
-    const WORDS: [&str; 12] = [
-        "true", "false", "yes", "no", "on", "off", "y", "n", "null", "~", "nan", "inf",
-    ];
-    let plain = text.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '/' | '-'))
-        && !WORDS.contains(&text.to_ascii_lowercase().as_str())
-        && !text.starts_with(".");
-    if plain {
+    if is_plain(text) {
         text.to_owned()
     } else {
         serde_json::to_string(text).unwrap_or_else(|_| format!("{text:?}"))

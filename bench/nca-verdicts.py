@@ -11,6 +11,7 @@ Prints one JSON object: {"flows", "agree", "disagree", "examples": [...]}.
 
 import ipaddress
 import json
+import os
 import re
 import sys
 
@@ -103,7 +104,7 @@ def main():
                 agree += 1
             else:
                 disagree += 1
-                if len(examples) < 5:
+                if len(examples) < int(os.environ.get("EXAMPLES", "5")):
                     examples.append({"flow": flow, "palisade": mine["verdict"],
                                      "nca": "allowed" if theirs else "blocked"})
     print(json.dumps({"flows": agree + disagree, "agree": agree, "disagree": disagree,

@@ -1,7 +1,7 @@
 //! Hand-made semantics cases (`tests/data/semantics/<case>/`: `resources.yaml` with namespaces,
 //! pods and policies, `expected.txt` with every allowed connection in np-guard's connlist form)
 //! covering AND vs OR peers, named ports, endPort, ipBlock with except, the egress AND ingress
-//! intersection and policyTypes defaulting. Ours must be the expected answer; so must IBM's
+//! intersection, policyTypes defaulting and `Exists` pod selectors across namespaces. Ours must be the expected answer; so must IBM's
 //! network-config-analyzer (NCA) when it is installed (`nca` on PATH, `PALISADE_NCA`, or the
 //! venv `target/nca-venv`). Without it the NCA test skips with a printed reason, and fails when
 //! `PALISADE_REQUIRE_TOOLS=1`.
@@ -17,12 +17,22 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Cases NCA cannot judge as Kubernetes does, and why.
-const NCA_DEPARTS: &[(&str, &str)] = &[(
-    "policy_types_defaulting",
-    "NCA rejects an ingress section that policyTypes leaves out (the API server keeps and \
+const NCA_DEPARTS: &[(&str, &str)] = &[
+    (
+        "exists_any_namespace",
+        "NCA keeps a peer whose podSelector uses an `Exists` expression inside the policy's own \
+         namespace even when the peer's namespaceSelector picks every namespace (`{}`) or \
+         namespaces by an `Exists` expression: it reports b/client → a/db and b/job → a/web as \
+         blocked, which the API semantics admit. The same peers explain every verdict on which \
+         NCA differs from `netpol simulate` in bench/netpol-bench.sh (39 of 9,991 flows)",
+    ),
+    (
+        "policy_types_defaulting",
+        "NCA rejects an ingress section that policyTypes leaves out (the API server keeps and \
      ignores it), and reads `egress: []` without policyTypes as deny-all egress (the API server \
      adds Egress only for a non-empty list)",
-)];
+    ),
+];
 
 fn cases() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/semantics");
@@ -68,10 +78,6 @@ fn nca_agrees_on_the_handmade_cases() {
     let mut agreed = 0;
     for case in cases() {
         let name = name(&case);
-        if let Some((_, why)) = NCA_DEPARTS.iter().find(|(c, _)| *c == name) {
-            println!("nca: {name} not compared: {why}");
-            continue;
-        }
         let resources = case.join("resources.yaml");
         let out = Command::new(&nca)
             .arg("--connectivity")
@@ -84,12 +90,20 @@ fn nca_agrees_on_the_handmade_cases() {
             .output()
             .unwrap_or_else(|e| panic!("{}: {e}", nca.display()));
         let stdout = String::from_utf8_lossy(&out.stdout);
-        let theirs = nca_lines(&stdout).unwrap_or_else(|e| panic!("{name}: {e}\n{stdout}"));
         let (docs, _) = fixtures::load_tree(&case);
-        let diff = compare(&docs, &theirs, None);
-        assert!(diff.is_empty(), "{name}: NCA differs from us: {diff:#?}");
         let diff = compare(&docs, &expected(&case), None);
         assert!(diff.is_empty(), "{name}: {diff:#?}");
+        let theirs = nca_lines(&stdout);
+        if let Some((_, why)) = NCA_DEPARTS.iter().find(|(c, _)| *c == name) {
+            // Still a departure: NCA fails on it or answers otherwise.
+            let same = theirs.is_ok_and(|t| compare(&docs, &t, None).is_empty());
+            assert!(!same, "{name}: NCA now agrees; remove it from NCA_DEPARTS");
+            println!("nca: {name} differs, as known: {why}");
+            continue;
+        }
+        let theirs = theirs.unwrap_or_else(|e| panic!("{name}: {e}\n{stdout}"));
+        let diff = compare(&docs, &theirs, None);
+        assert!(diff.is_empty(), "{name}: NCA differs from us: {diff:#?}");
         agreed += 1;
     }
     println!("nca: agrees on {agreed} hand-made cases");

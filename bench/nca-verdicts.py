@@ -6,7 +6,8 @@ network-config-analyzer (`nca --connectivity … --output_format txt_no_fw_rules
 
 For each flow (but a pod's flows to itself, which NCA's map leaves out), NCA's verdict is whether its map lists a connection from the source pod (or
 address) to the destination pod (or address) that includes the flow's protocol and port.
-Prints one JSON object: {"flows", "agree", "disagree", "examples": [...]}.
+Prints one JSON object: {"flows", "agree", "disagree", "examples": [...]} (the first $EXAMPLES
+flows that differ, 5 by default).
 """
 
 import ipaddress

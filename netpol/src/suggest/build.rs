@@ -209,7 +209,8 @@ pub fn rules(
     let mut by_party: HashMap<*const Party, Vec<&Connection>> = HashMap::new();
     let mut dns_why = Vec::new();
     for c in conns {
-        if dns.is_some() && is_dns(c) {
+        // The DNS rule admits pods only: a lookup from outside the cluster gets its own rule.
+        if dns.is_some() && is_dns(c) && matches!(peer(c), Party::Pods { .. }) {
             dns_why.push(why(c));
             continue;
         }

@@ -2,10 +2,12 @@
 //!
 //! One `<testsuite>` per file that holds objects, one `<testcase>` per linted object (`classname`
 //! is the file, `name` is `Kind/namespace/name`), so a dashboard counts every object, passing ones
-//! included. An object with findings has one `<failure>` per finding (`message` is
-//! `RULE: message`, `type` is the severity, the text gives `file:line:column` and the field); an
-//! object of a kind no rule judges (an OpenShift `DeploymentConfig`) is `<skipped>`; any other
-//! object passes. Objects with the same kind, namespace and name in one file are one test case.
+//! included. A case fails as the verdict does: one `<failure>` per finding that fails the run
+//! (outcome `deny`; `message` is `RULE: message`, `type` is the severity, the text gives
+//! `file:line:column` and the field). Warnings do not fail a case: they are listed in its
+//! `<system-out>`, one `file:line:column: RULE (severity, outcome): message` line each. An object
+//! of a kind no rule judges (an OpenShift `DeploymentConfig`) is `<skipped>`; any other object
+//! passes. Objects with the same kind, namespace and name in one file are one test case.
 //! A run without objects is one passing testcase (`classname="palisade" name="lint"`, the summary
 //! in `<system-out>`), so that CI tools which reject a report without tests accept it.
 //!
@@ -14,6 +16,7 @@
 
 use super::{display_file, object_name, summary_line};
 use crate::{LintFinding, Report};
+use palisade_policies::Enforcement;
 use std::collections::HashMap;
 use std::io::{self, Write};
 
@@ -29,6 +32,15 @@ impl Case<'_> {
     fn skipped(&self) -> bool {
         !self.judged && self.findings.is_empty()
     }
+
+    fn failed(&self) -> bool {
+        self.findings.iter().any(|f| fails(f))
+    }
+}
+
+/// Whether a finding fails the run (and so its test case).
+fn fails(f: &LintFinding) -> bool {
+    f.outcome == Enforcement::Deny
 }
 
 /// The test cases of one file, in order of first appearance.
@@ -59,7 +71,7 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 
     let all = suites.iter().flat_map(|(_, cases)| cases);
     let tests = all.clone().count();
-    let failures = all.filter(|c| !c.findings.is_empty()).count();
+    let failures = all.filter(|c| c.failed()).count();
     writeln!(
         out,
         r#"<testsuites name="palisade" tests="{tests}" failures="{failures}" errors="0">"#
@@ -67,7 +79,7 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for (file, cases) in &suites {
         let file = attr(display_file(file));
         let tests = cases.len();
-        let failures = cases.iter().filter(|c| !c.findings.is_empty()).count();
+        let failures = cases.iter().filter(|c| c.failed()).count();
         let skipped = cases.iter().filter(|c| c.skipped()).count();
         writeln!(
             out,
@@ -90,8 +102,21 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 writeln!(out, "{open}/>")?;
             } else {
                 writeln!(out, "{open}>")?;
-                for finding in &case.findings {
+                for finding in case.findings.iter().filter(|f| fails(f)) {
                     failure(finding, out)?;
+                }
+                let warnings: Vec<String> = case
+                    .findings
+                    .iter()
+                    .filter(|f| !fails(f))
+                    .map(|f| warning(f))
+                    .collect();
+                if !warnings.is_empty() {
+                    writeln!(
+                        out,
+                        "      <system-out>{}</system-out>",
+                        text(&warnings.join("\n"))
+                    )?;
                 }
                 writeln!(out, "    </testcase>")?;
             }
@@ -99,6 +124,20 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "  </testsuite>")?;
     }
     writeln!(out, "</testsuites>")
+}
+
+/// `file:line:column: RULE (severity, outcome): message`.
+fn warning(f: &LintFinding) -> String {
+    format!(
+        "{}:{}:{}: {} ({}, {}): {}",
+        display_file(&f.file),
+        f.line,
+        f.column,
+        f.rule,
+        f.severity,
+        f.outcome.as_str(),
+        f.message
+    )
 }
 
 fn failure(f: &LintFinding, out: &mut dyn Write) -> io::Result<()> {

@@ -3,6 +3,7 @@
 use crate::cli::{ColorChoice, EXIT_FINDINGS, EXIT_INPUT, LintArgs};
 use crate::progress::Progress;
 use crate::setup::engine_and_config;
+use crate::stdout::Stdout;
 use anyhow::{Context, Result};
 use palisade_linter::report::{Format, HumanStyle, render};
 use palisade_linter::{Input, Linter, discover, read_stdin};
@@ -18,7 +19,11 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
         config.settings.fail_on = fail_on;
     }
     if args.fix && !args.flows.is_empty() {
-        crate::netpol_suggest_fix::apply(&args)?;
+        match crate::netpol_suggest_fix::apply(&args) {
+            // `--diff` printed to a closed stdout: the rest of the diff goes nowhere.
+            Err(e) if !crate::stdout::closed_reader(&e) => return Err(e),
+            _ => {}
+        }
     }
     let inputs = inputs(&args.paths)?;
     let linter = crate::netpol_coverage::with_netpol_rules(
@@ -56,7 +61,7 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
         // With --fix --diff, stdout carries the diff.
         None if args.diff => render(&run.report, format, &style, &mut std::io::stderr().lock())?,
         None => {
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let mut out = std::io::BufWriter::new(Stdout::lock());
             render(&run.report, format, &style, &mut out)?;
             out.flush()?;
         }

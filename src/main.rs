@@ -15,6 +15,7 @@ mod probe_cmd;
 mod progress;
 mod rules_cmd;
 mod setup;
+mod stdout;
 mod test_cmd;
 mod webhook_cmd;
 

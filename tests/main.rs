@@ -1,6 +1,7 @@
 //! The `palisade` binary's integration tests, in one test binary (one link instead of one per file).
 
 mod cli_certs;
+mod cli_closed_stdout;
 mod cli_coverage;
 mod cli_fix;
 mod cli_flows;

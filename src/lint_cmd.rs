@@ -5,11 +5,10 @@ use crate::progress::Progress;
 use crate::setup::engine_and_config;
 use crate::stdout::Stdout;
 use anyhow::{Context, Result};
+use palisade_linter::Linter;
 use palisade_linter::report::{Format, HumanStyle, render};
-use palisade_linter::{Input, Linter, discover, read_stdin};
 use palisade_policies::Enforcement;
 use std::io::{IsTerminal, Write};
-use std::path::Path;
 use std::process::ExitCode;
 
 pub fn run(args: LintArgs) -> Result<ExitCode> {
@@ -25,7 +24,7 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
             _ => {}
         }
     }
-    let inputs = inputs(&args.paths)?;
+    let (inputs, given) = crate::lint_paths::inputs(&args.paths)?;
     let linter = crate::netpol_coverage::with_netpol_rules(
         Linter::new(engine.clone(), config),
         &engine,
@@ -38,7 +37,10 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
     let progress = Progress::start(!args.quiet);
     let run = linter.lint_inputs(inputs, &progress.done);
     drop(progress);
-    let errors = run.errors;
+    let mut errors: Vec<String> = run.errors.iter().map(ToString::to_string).collect();
+    if !args.allow_empty {
+        errors.extend(crate::lint_paths::empty(&given, &run));
+    }
 
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let style = HumanStyle {
@@ -89,26 +91,4 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// Every input: directories walked (a path that does not exist stops the run), `-` = stdin.
-/// Files are read while they are linted.
-fn inputs(paths: &[std::path::PathBuf]) -> Result<Vec<Input>> {
-    let mut inputs = Vec::new();
-    let mut stdin = false;
-    for p in paths {
-        if p == Path::new("-") {
-            stdin = true;
-        } else {
-            inputs.extend(
-                discover(std::slice::from_ref(p))?
-                    .into_iter()
-                    .map(Input::Path),
-            );
-        }
-    }
-    if stdin {
-        inputs.insert(0, Input::Source(read_stdin()?));
-    }
-    Ok(inputs)
 }

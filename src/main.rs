@@ -5,6 +5,7 @@ mod cli;
 mod fix_cmd;
 mod flows_cmd;
 mod lint_cmd;
+mod lint_paths;
 mod logs;
 mod netpol_cmd;
 mod netpol_coverage;

@@ -185,8 +185,14 @@ fn bad_input_exits_2_naming_file_and_line() {
 }
 
 #[test]
-fn empty_and_comment_only_files_are_fine() {
-    let (code, json, stderr) = lint_json(&["-"], Some("# nothing here\n---\n# nor here\n"));
+fn empty_and_comment_only_documents_are_fine() {
+    let text = "# nothing here\n---\n# nor here\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\n";
+    let (code, json, stderr) = lint_json(&["-"], Some(text));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(json["summary"]["objects"], 1);
+    // Without any object, the input is accepted only when asked to be.
+    let comments = "# nothing here\n---\n# nor here\n";
+    let (code, json, stderr) = lint_json(&["--allow-empty", "-"], Some(comments));
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(json["summary"]["objects"], 0);
 }

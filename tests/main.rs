@@ -6,6 +6,7 @@ mod cli_coverage;
 mod cli_fix;
 mod cli_flows;
 mod cli_lint;
+mod cli_lint_inputs;
 mod cli_netpol;
 mod cli_policies;
 mod cli_suggest;

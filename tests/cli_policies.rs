@@ -95,7 +95,8 @@ fn broken_user_policy_names_file_and_line() {
     .unwrap_or_else(|e| panic!("{e}"));
     let (code, _, err) = run(dir.path(), &["lint", "--policies", "bad.rego", "-"]);
     assert_eq!(code, 2);
-    assert!(err.contains("bad.rego:4"), "{err}");
+    // Line 4, column 5: where the expression is missing (not line 40, say).
+    assert!(err.contains("bad.rego:4:5"), "{err}");
 }
 
 #[test]

@@ -111,7 +111,7 @@ fn syntax_error_names_file_and_line() {
         .err()
         .unwrap_or_else(|| panic!("bad policy loaded"));
     let text = err.to_string();
-    assert!(text.contains("bad.rego:4"), "{text}");
+    assert!(text.contains("bad.rego:4:"), "{text}");
 }
 
 #[test]
@@ -126,7 +126,11 @@ fn unknown_builtin_is_a_load_error() {
         .err()
         .unwrap_or_else(|| panic!("policy with unknown builtin loaded"));
     assert!(matches!(err, LoadError::Compile { .. }));
-    assert!(err.to_string().contains("foo.bar"), "{err}");
+    let text = err.to_string();
+    assert!(
+        text.contains("foo.bar") && text.contains("u.rego:2:"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -140,8 +140,7 @@ impl EngineBuilder {
         }
         sources.extend(self.user);
         sources.retain(|s| !s.is_test());
-        let mut rego = regorus::Engine::new();
-        rego.set_strict_builtin_errors(false);
+        let mut rego = rego_engine();
         for src in &sources {
             rego.add_policy(src.path.clone(), src.text.clone())
                 .map_err(|e| LoadError::Compile {
@@ -204,6 +203,15 @@ impl EngineBuilder {
             }),
         })
     }
+}
+
+/// A regorus engine set up as Palisade evaluates — policies in every door and their Rego tests
+/// alike: a built-in error (`to_number("lots")`) makes its expression undefined, as in OPA and
+/// Gatekeeper, instead of failing the evaluation. (The RVM does the same by default.)
+pub(crate) fn rego_engine() -> regorus::Engine {
+    let mut rego = regorus::Engine::new();
+    rego.set_strict_builtin_errors(false);
+    rego
 }
 
 /// Marks every policy the RVM cannot compile (it uses `with`, say) for the interpreter.

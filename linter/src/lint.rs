@@ -8,14 +8,14 @@ mod pass;
 
 use crate::config::Config;
 use crate::objects::{ObjectRef, ParsedFile, parse_file};
-use crate::{Input, InputError, LintFinding, LintedObject, Report, SourceFile, Summary, read};
+use crate::{Input, InputError, LintFinding, Report, SourceFile, Summary, read};
 use judged::JudgedKinds;
 use palisade_policies::input::{UserInfo, from_object};
 use palisade_policies::{
-    Deriver, Engine, IGNORE_POINTER, InventoryBuilder, NamespaceLabels, Operation, RuleMeta,
-    Subject, Suppression, Verdict, add_derived,
+    Deriver, Engine, IGNORE_POINTER, InventoryBuilder, NamespaceLabels, Operation, Subject,
+    Suppression, Verdict, add_derived,
 };
-use pass::{FirstPass, Pending, suppression_rule};
+use pass::{FirstPass, Pending};
 use rayon::prelude::*;
 use serde_json::Value;
 use std::sync::Arc;
@@ -227,27 +227,6 @@ impl Linter {
         })
     }
 
-    /// The object as the report lists it, judged or not.
-    fn linted(&self, file: &ParsedFile, obj: &ObjectRef) -> LintedObject {
-        let value = file.value(obj);
-        let text = |ptr: &str| {
-            value
-                .and_then(|v| v.pointer(ptr))
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string()
-        };
-        let kind = text("/kind");
-        LintedObject {
-            file: file.name.clone(),
-            line: file.locate(obj, "").line,
-            judged: self.judged.judges(&kind),
-            kind,
-            name: text("/metadata/name"),
-            namespace: text("/metadata/namespace"),
-        }
-    }
-
     /// Derives facts over the objects the deriver wants, across every file, and hands each
     /// file its objects' facts (in object order).
     fn derive(&self, passes: &mut [FirstPass]) {
@@ -289,24 +268,6 @@ impl Linter {
             progress.fetch_add(1, Ordering::Relaxed);
         }
         Ok(out)
-    }
-
-    /// The catalogue of rules this run applies (plus the suppression pseudo-rule).
-    pub fn active_rules(&self) -> Vec<RuleMeta> {
-        let mut rules: Vec<RuleMeta> = self
-            .engine
-            .rules()
-            .filter(|r| self.verdict.settings().rule_enabled(&r.id))
-            .cloned()
-            .map(|mut r| {
-                if let Some(s) = self.verdict.settings().severity.get(&r.id) {
-                    r.severity = *s;
-                }
-                r
-            })
-            .collect();
-        rules.push(suppression_rule());
-        rules
     }
 
     /// Evaluates one object with its derived facts; `None` when there is nothing to judge.

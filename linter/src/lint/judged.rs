@@ -1,9 +1,56 @@
-//! Which kinds a run judges: an object is judged when some active rule applies to its kind.
-//! Objects of other kinds (an OpenShift `DeploymentConfig`, a `ConfigMap`) are read — they may
-//! be inventory for other rules — and counted in the summary as not judged, never silently.
+//! What a run judges: the active rules, and the kinds they apply to. An object is judged when
+//! some active rule applies to its kind. Objects of other kinds (an OpenShift `DeploymentConfig`,
+//! a `ConfigMap`) are read — they may be inventory for other rules — and listed in the report as
+//! not judged, never left out silently.
 
+use super::Linter;
+use super::pass::suppression_rule;
+use crate::LintedObject;
+use crate::objects::{ObjectRef, ParsedFile};
 use palisade_policies::RuleMeta;
+use serde_json::Value;
 use std::collections::HashSet;
+
+impl Linter {
+    /// The catalogue of rules this run applies (plus the suppression pseudo-rule).
+    pub fn active_rules(&self) -> Vec<RuleMeta> {
+        let mut rules: Vec<RuleMeta> = self
+            .engine
+            .rules()
+            .filter(|r| self.verdict.settings().rule_enabled(&r.id))
+            .cloned()
+            .map(|mut r| {
+                if let Some(s) = self.verdict.settings().severity.get(&r.id) {
+                    r.severity = *s;
+                }
+                r
+            })
+            .collect();
+        rules.push(suppression_rule());
+        rules
+    }
+
+    /// The object as the report lists it, judged or not.
+    pub(super) fn linted(&self, file: &ParsedFile, obj: &ObjectRef) -> LintedObject {
+        let value = file.value(obj);
+        let text = |ptr: &str| {
+            value
+                .and_then(|v| v.pointer(ptr))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        let kind = text("/kind");
+        LintedObject {
+            file: file.name.clone(),
+            line: file.locate(obj, "").line,
+            judged: self.judged.judges(&kind),
+            kind,
+            name: text("/metadata/name"),
+            namespace: text("/metadata/namespace"),
+        }
+    }
+}
 
 /// The kinds the active rules name, computed once per linter.
 #[derive(Debug, Clone, Default)]

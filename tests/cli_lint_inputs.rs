@@ -189,3 +189,38 @@ fn junit_lists_every_linted_object() {
         "{xml}"
     );
 }
+
+/// The pre-commit hook hands over every changed YAML or JSON file, Kubernetes or not (a CI
+/// workflow, a compose file): those must not fail it, as they would a CI path.
+#[test]
+fn the_pre_commit_hook_accepts_files_without_manifests() {
+    let hooks = Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml");
+    let hooks = std::fs::read_to_string(hooks).unwrap_or_else(|e| panic!("{e}"));
+    let entry = hooks
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("entry:"))
+        .unwrap_or_else(|| panic!("no entry in {hooks}"));
+    let mut words = entry.split_whitespace();
+    assert_eq!(words.next(), Some("palisade"), "{entry}");
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let workflow = "name: ci\non: [push]\njobs:\n  test: {runs-on: ubuntu-latest, steps: []}\n";
+    write(
+        dir.path(),
+        &[
+            ("ci.yml", workflow),
+            (
+                "app.yaml",
+                "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n",
+            ),
+        ],
+    );
+    let out = Command::cargo_bin("palisade")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .current_dir(dir.path())
+        .args(words)
+        .args(["ci.yml", "app.yaml"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{entry}: {stderr}");
+}

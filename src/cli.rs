@@ -87,6 +87,10 @@ pub struct LintArgs {
     /// report goes to --output, or to stderr).
     #[arg(long, requires = "fix")]
     pub diff: bool,
+    /// Accept a PATH that holds no Kubernetes object (by default that is an input error: a
+    /// mistyped CI path must not pass).
+    #[arg(long)]
+    pub allow_empty: bool,
     /// Observed flows (flow records, MicroShield flows.json, Hubble JSON), repeatable:
     /// NETPOL-FLOW-BLOCKED reports each one the NetworkPolicies in PATH would drop; with --fix,
     /// NetworkPolicies for the workloads no policy covers are written next to their manifests.

@@ -34,7 +34,7 @@ pub fn apply(
     }
     let run = linter.lint(sources.clone(), &AtomicUsize::new(0));
     let fixes = fix_sources(engine, &sources, &run.report.findings);
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = std::io::BufWriter::new(crate::stdout::Stdout::lock());
     let (mut objects, mut files) = (0, 0);
     for (source, fix) in sources.iter_mut().zip(fixes) {
         for note in &fix.notes {

@@ -51,7 +51,7 @@ fn import(args: ImportArgs) -> Result<ExitCode> {
         importer.import_file(file, format, &mut report)?;
     }
     let (records, summary) = importer.finish();
-    let mut out = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::new(crate::stdout::Stdout::lock());
     for record in &records {
         serde_json::to_writer(&mut out, record)?;
         out.write_all(b"\n")?;

@@ -3,12 +3,12 @@
 use crate::cli::{ColorChoice, EXIT_FINDINGS, EXIT_INPUT, LintArgs};
 use crate::progress::Progress;
 use crate::setup::engine_and_config;
+use crate::stdout::Stdout;
 use anyhow::{Context, Result};
+use palisade_linter::Linter;
 use palisade_linter::report::{Format, HumanStyle, render};
-use palisade_linter::{Input, Linter, discover, read_stdin};
 use palisade_policies::Enforcement;
 use std::io::{IsTerminal, Write};
-use std::path::Path;
 use std::process::ExitCode;
 
 pub fn run(args: LintArgs) -> Result<ExitCode> {
@@ -18,9 +18,13 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
         config.settings.fail_on = fail_on;
     }
     if args.fix && !args.flows.is_empty() {
-        crate::netpol_suggest_fix::apply(&args)?;
+        match crate::netpol_suggest_fix::apply(&args) {
+            // `--diff` printed to a closed stdout: the rest of the diff goes nowhere.
+            Err(e) if !crate::stdout::closed_reader(&e) => return Err(e),
+            _ => {}
+        }
     }
-    let inputs = inputs(&args.paths)?;
+    let (inputs, given) = crate::lint_paths::inputs(&args.paths)?;
     let linter = crate::netpol_coverage::with_netpol_rules(
         Linter::new(engine.clone(), config),
         &engine,
@@ -33,7 +37,10 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
     let progress = Progress::start(!args.quiet);
     let run = linter.lint_inputs(inputs, &progress.done);
     drop(progress);
-    let errors = run.errors;
+    let mut errors: Vec<String> = run.errors.iter().map(ToString::to_string).collect();
+    if !args.allow_empty {
+        errors.extend(crate::lint_paths::empty(&given, &run));
+    }
 
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let style = HumanStyle {
@@ -56,7 +63,7 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
         // With --fix --diff, stdout carries the diff.
         None if args.diff => render(&run.report, format, &style, &mut std::io::stderr().lock())?,
         None => {
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let mut out = std::io::BufWriter::new(Stdout::lock());
             render(&run.report, format, &style, &mut out)?;
             out.flush()?;
         }
@@ -84,26 +91,4 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// Every input: directories walked (a path that does not exist stops the run), `-` = stdin.
-/// Files are read while they are linted.
-fn inputs(paths: &[std::path::PathBuf]) -> Result<Vec<Input>> {
-    let mut inputs = Vec::new();
-    let mut stdin = false;
-    for p in paths {
-        if p == Path::new("-") {
-            stdin = true;
-        } else {
-            inputs.extend(
-                discover(std::slice::from_ref(p))?
-                    .into_iter()
-                    .map(Input::Path),
-            );
-        }
-    }
-    if stdin {
-        inputs.insert(0, Input::Source(read_stdin()?));
-    }
-    Ok(inputs)
 }

@@ -5,6 +5,7 @@ mod cli;
 mod fix_cmd;
 mod flows_cmd;
 mod lint_cmd;
+mod lint_paths;
 mod logs;
 mod netpol_cmd;
 mod netpol_coverage;
@@ -15,6 +16,7 @@ mod probe_cmd;
 mod progress;
 mod rules_cmd;
 mod setup;
+mod stdout;
 mod test_cmd;
 mod webhook_cmd;
 

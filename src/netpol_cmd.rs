@@ -34,7 +34,14 @@ pub fn run(args: NetpolArgs) -> Result<ExitCode> {
     match args.command {
         NetpolCommand::Coverage(args) => crate::netpol_coverage::run(args),
         NetpolCommand::Simulate(args) => crate::netpol_simulate::run(args),
-        NetpolCommand::Suggest(args) => crate::netpol_suggest::run(args),
+        // Suggest writes its policies to stdout itself; a closed reader ends them, and the
+        // command would have succeeded.
+        NetpolCommand::Suggest(args) => {
+            crate::netpol_suggest::run(args).or_else(|e| match crate::stdout::closed_reader(&e) {
+                true => Ok(ExitCode::SUCCESS),
+                false => Err(e),
+            })
+        }
     }
 }
 

@@ -39,7 +39,7 @@ pub struct CoverageArgs {
 pub fn run(args: CoverageArgs) -> Result<ExitCode> {
     let world = load_world(&args.paths, &args.namespace)?;
     let rows = coverage(&world);
-    let mut out = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::new(crate::stdout::Stdout::lock());
     match args.format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut out, &to_json(&world, &rows))?;

@@ -34,7 +34,7 @@ pub struct SimulateArgs {
 pub fn run(args: SimulateArgs) -> Result<ExitCode> {
     let world = load_world(&args.paths, &args.namespace)?;
     let mut simulator = Simulator::new(&world);
-    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, crate::stdout::Stdout::lock());
     let summary = match args.format {
         Format::Json => {
             out.write_all(b"{\"flows\":[")?;

@@ -9,10 +9,11 @@ use std::process::ExitCode;
 pub fn run(args: RulesArgs) -> Result<ExitCode> {
     let (engine, _config) = engine_and_config(&args.policy)?;
     let rules: Vec<_> = engine.rules().collect();
-    let mut out = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::new(crate::stdout::Stdout::lock());
     if args.format == "json" {
         serde_json::to_writer_pretty(&mut out, &serde_json::json!({ "rules": rules }))?;
         writeln!(out)?;
+        out.flush()?;
         return Ok(ExitCode::SUCCESS);
     }
     let id_w = rules.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
@@ -38,5 +39,6 @@ pub fn run(args: RulesArgs) -> Result<ExitCode> {
         )?;
     }
     writeln!(out, "{} rules", rules.len())?;
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }

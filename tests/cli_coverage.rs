@@ -199,8 +199,12 @@ spec:
 fn lint_flows_reports_what_the_policies_drop() {
     let flows = root().join("examples/netpol/microshield-flows.jsonl");
     let flows = flows.to_string_lossy();
-    // No policy: nothing dropped.
+    // No policy: nothing dropped (the workloads are linted: they lack policies).
     let (_, found) = lint(shop_with("").path(), &["--flows", &flows]);
+    assert!(
+        found.iter().any(|(r, _)| r == "NETPOL-MISSING-INGRESS"),
+        "{found:?}"
+    );
     assert!(
         found.iter().all(|(r, _)| r != "NETPOL-FLOW-BLOCKED"),
         "{found:?}"

@@ -95,7 +95,8 @@ fn broken_user_policy_names_file_and_line() {
     .unwrap_or_else(|e| panic!("{e}"));
     let (code, _, err) = run(dir.path(), &["lint", "--policies", "bad.rego", "-"]);
     assert_eq!(code, 2);
-    assert!(err.contains("bad.rego:4"), "{err}");
+    // Line 4, column 5: where the expression is missing (not line 40, say).
+    assert!(err.contains("bad.rego:4:5"), "{err}");
 }
 
 #[test]
@@ -203,4 +204,54 @@ fn palisade_test_runs_rego_tests() {
         "{stdout}"
     );
     assert!(stdout.contains("1 passed, 1 failed"), "{stdout}");
+}
+
+/// Regression: `palisade test` failed a test on a built-in error (`to_number("lots")`) that
+/// `palisade lint` treats as undefined, so the two commands disagreed on one policy.
+#[test]
+fn palisade_test_and_lint_treat_builtin_errors_alike() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let policy = r#"package acme.replicas
+metadata := {"id": "ACME-REPLICAS", "title": "Replicas within the team's limit", "severity": "medium", "kinds": ["Deployment"]}
+deny contains {"msg": "more replicas than acme/max-replicas allows", "path": "/spec/replicas"} if {
+    input.review.object.spec.replicas > to_number(input.review.object.metadata.annotations["acme/max-replicas"])
+}
+"#;
+    let test = r#"package acme.replicas_test
+import data.acme.replicas
+deployment(max) := {"review": {"object": {"metadata": {"annotations": {"acme/max-replicas": max}}, "spec": {"replicas": 5}}}}
+test_over_the_limit if {
+    count(replicas.deny) == 1 with input as deployment("2")
+}
+test_unparsable_limit_is_no_finding if {
+    count(replicas.deny) == 0 with input as deployment("lots")
+}
+"#;
+    std::fs::write(dir.path().join("replicas.rego"), policy).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.path().join("replicas_test.rego"), test).unwrap_or_else(|e| panic!("{e}"));
+    let out = palisade()
+        .arg("test")
+        .arg(dir.path())
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert_eq!(stdout, "2 passed, 0 failed\n");
+    for (max, expected) in [("2", vec!["ACME-REPLICAS"]), ("lots", vec![])] {
+        let deployment = format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n  annotations: {{acme/max-replicas: \"{max}\"}}\nspec:\n  replicas: 5\n"
+        );
+        let out = palisade()
+            .args(["lint", "--no-builtin", "--format", "json", "--policies"])
+            .arg(dir.path())
+            .arg("-")
+            .write_stdin(deployment)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+        assert_eq!(rules(&json), expected, "{max}: {stderr}");
+        let code = if expected.is_empty() { 0 } else { 1 };
+        assert_eq!(out.status.code(), Some(code), "{max}: {stderr}");
+    }
 }

@@ -1,10 +1,12 @@
 //! The `palisade` binary's integration tests, in one test binary (one link instead of one per file).
 
 mod cli_certs;
+mod cli_closed_stdout;
 mod cli_coverage;
 mod cli_fix;
 mod cli_flows;
 mod cli_lint;
+mod cli_lint_inputs;
 mod cli_netpol;
 mod cli_policies;
 mod cli_suggest;

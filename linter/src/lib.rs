@@ -13,7 +13,7 @@ pub mod yaml;
 
 pub use config::Config;
 pub use error::InputError;
-pub use finding::{LintFinding, Report, Summary};
+pub use finding::{LintFinding, LintedObject, Report, Summary};
 pub use lint::{LintRun, Linter};
 pub use objects::{ObjectRef, ParsedFile, parse_file};
 pub use palisade_policies::SUPPRESSION_RULE;

@@ -3,20 +3,21 @@
 //! With a [`Deriver`], the objects it wants are judged once the whole set is read, each with the
 //! facts derived over the set in its input (see `palisade_policies::Deriver`).
 
+mod judged;
 mod pass;
 
 use crate::config::Config;
 use crate::objects::{ObjectRef, ParsedFile, parse_file};
 use crate::{Input, InputError, LintFinding, Report, SourceFile, Summary, read};
+use judged::JudgedKinds;
 use palisade_policies::input::{UserInfo, from_object};
 use palisade_policies::{
-    Deriver, Engine, IGNORE_POINTER, InventoryBuilder, NamespaceLabels, Operation, RuleMeta,
-    Severity, Subject, Suppression, Verdict, add_derived,
+    Deriver, Engine, IGNORE_POINTER, InventoryBuilder, NamespaceLabels, Operation, Subject,
+    Suppression, Verdict, add_derived,
 };
-use pass::{FirstPass, Pending, suppression_rule};
+use pass::{FirstPass, Pending};
 use rayon::prelude::*;
 use serde_json::Value;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -36,17 +37,21 @@ pub struct Linter {
     verdict: Verdict,
     user: UserInfo,
     deriver: Option<Arc<dyn Deriver>>,
+    judged: JudgedKinds,
 }
 
 impl Linter {
     /// A linter judging with `config.settings` (its `fail-on` included).
     pub fn new(engine: Engine, config: Config) -> Self {
         let verdict = Verdict::new(config.settings, &engine);
+        let settings = verdict.settings();
+        let judged = JudgedKinds::of(engine.rules().filter(|r| settings.rule_enabled(&r.id)));
         Linter {
             engine,
             verdict,
             user: UserInfo::default(),
             deriver: None,
+            judged,
         }
     }
 
@@ -95,13 +100,13 @@ impl Linter {
             .collect();
         let mut files = 0;
         let mut builder = InventoryBuilder::default();
-        let mut objects = 0;
+        let mut objects = Vec::new();
         let mut passes: Vec<FirstPass> = Vec::new();
         for (readable, first) in firsts {
             files += usize::from(readable);
             match first {
                 Ok(mut first) => {
-                    objects += first.objects;
+                    objects.append(&mut first.linted);
                     first.inventory.drain(..).for_each(|v| builder.add(v));
                     run.skipped.extend(
                         first
@@ -157,19 +162,10 @@ impl Linter {
                 Err(e) => run.errors.push(e),
             }
         }
-        let mut by_severity: BTreeMap<Severity, usize> =
-            Severity::ALL.iter().map(|s| (*s, 0)).collect();
-        for f in &findings {
-            *by_severity.entry(f.severity).or_default() += 1;
-        }
         run.report = Report {
-            summary: Summary {
-                files,
-                objects,
-                findings: findings.len(),
-                by_severity,
-            },
+            summary: Summary::of(files, &objects, &findings),
             findings,
+            objects,
             rules: self.active_rules(),
         };
         run
@@ -217,11 +213,11 @@ impl Linter {
             .filter(|v| self.derives(v.get("kind").and_then(Value::as_str).unwrap_or_default()))
             .cloned()
             .collect();
-        let objects = file.objects.len();
+        let linted = file.objects.iter().map(|o| self.linted(&file, o)).collect();
         let skipped = file.skipped.clone();
         let deferred = file.retain(&deferred);
         Ok(FirstPass {
-            objects,
+            linted,
             inventory,
             skipped,
             pending,
@@ -272,24 +268,6 @@ impl Linter {
             progress.fetch_add(1, Ordering::Relaxed);
         }
         Ok(out)
-    }
-
-    /// The catalogue of rules this run applies (plus the suppression pseudo-rule).
-    pub fn active_rules(&self) -> Vec<RuleMeta> {
-        let mut rules: Vec<RuleMeta> = self
-            .engine
-            .rules()
-            .filter(|r| self.verdict.settings().rule_enabled(&r.id))
-            .cloned()
-            .map(|mut r| {
-                if let Some(s) = self.verdict.settings().severity.get(&r.id) {
-                    r.severity = *s;
-                }
-                r
-            })
-            .collect();
-        rules.push(suppression_rule());
-        rules
     }
 
     /// Evaluates one object with its derived facts; `None` when there is nothing to judge.

@@ -103,10 +103,15 @@ pub fn render(
 
 /// The object a finding is about: `Kind/namespace/name`, or `Kind/name` for cluster-scoped objects.
 fn object_ref(finding: &LintFinding) -> String {
-    if finding.namespace.is_empty() {
-        format!("{}/{}", finding.kind, finding.name)
+    object_name(&finding.kind, &finding.namespace, &finding.name)
+}
+
+/// `Kind/namespace/name`, or `Kind/name` for a cluster-scoped object.
+fn object_name(kind: &str, namespace: &str, name: &str) -> String {
+    if namespace.is_empty() {
+        format!("{kind}/{name}")
     } else {
-        format!("{}/{}/{}", finding.kind, finding.namespace, finding.name)
+        format!("{kind}/{namespace}/{name}")
     }
 }
 
@@ -126,13 +131,14 @@ fn severity_count(report: &Report, severity: Severity) -> usize {
 }
 
 /// `4 findings (1 critical, 2 high, 1 low) in 2 files, 3 objects.` or
-/// `No findings in 2 files, 3 objects.`
+/// `No findings in 2 files, 3 objects (1 not judged: DeploymentConfig).`
 fn summary_line(report: &Report) -> String {
     let summary = &report.summary;
     let scope = format!(
-        "{}, {}",
+        "{}, {}{}",
         plural(summary.files, "file"),
-        plural(summary.objects, "object")
+        plural(summary.objects, "object"),
+        not_judged(summary)
     );
     if summary.findings == 0 {
         return format!("No findings in {scope}.");
@@ -150,6 +156,33 @@ fn summary_line(report: &Report) -> String {
     } else {
         format!("{findings} ({}) in {scope}.", counts.join(", "))
     }
+}
+
+/// How many kinds the summary names before `…`.
+const NOT_JUDGED_KINDS_SHOWN: usize = 4;
+
+/// ` (3 not judged: ConfigMap, DeploymentConfig)`, or nothing when every object was judged.
+fn not_judged(summary: &crate::Summary) -> String {
+    let total = summary.not_judged_total();
+    if total == 0 {
+        return String::new();
+    }
+    let mut kinds: Vec<&str> = summary
+        .not_judged
+        .keys()
+        .take(NOT_JUDGED_KINDS_SHOWN)
+        .map(|k| {
+            if k.is_empty() {
+                "(no kind)"
+            } else {
+                k.as_str()
+            }
+        })
+        .collect();
+    if summary.not_judged.len() > NOT_JUDGED_KINDS_SHOWN {
+        kinds.push("…");
+    }
+    format!(" ({total} not judged: {})", kinds.join(", "))
 }
 
 fn plural(n: usize, noun: &str) -> String {
@@ -185,6 +218,27 @@ mod tests {
         assert_eq!(
             summary_line(&report),
             "1 finding (1 info) in 1 file, 1 object."
+        );
+    }
+
+    #[test]
+    fn summary_line_names_the_kinds_not_judged() {
+        let mut report = Report::default();
+        report.summary.files = 1;
+        report.summary.objects = 9;
+        for (kind, n) in [("DeploymentConfig", 2), ("ConfigMap", 1)] {
+            report.summary.not_judged.insert(kind.into(), n);
+        }
+        assert_eq!(
+            summary_line(&report),
+            "No findings in 1 file, 9 objects (3 not judged: ConfigMap, DeploymentConfig)."
+        );
+        for kind in ["Route", "Service", "Template"] {
+            report.summary.not_judged.insert(kind.into(), 1);
+        }
+        assert_eq!(
+            summary_line(&report),
+            "No findings in 1 file, 9 objects (6 not judged: ConfigMap, DeploymentConfig, Route, Service, …)."
         );
     }
 

@@ -72,29 +72,42 @@ fn empty_config_is_default() {
     assert_eq!(c.settings.fail_on, Severity::Medium);
 }
 
+/// `err(text)` starts with `.palisade.yaml:LINE:COLUMN: ` and names every one of `words`.
+fn assert_error_at(text: &str, (line, column): (usize, usize), words: &[&str]) {
+    let e = err(text);
+    let at = format!(".palisade.yaml:{line}:{column}: ");
+    assert!(e.starts_with(&at), "{text:?}: expected {at}…, got {e}");
+    for word in words {
+        assert!(e.contains(word), "{text:?}: {word} not in {e}");
+    }
+}
+
 #[test]
 fn mistakes_name_key_and_line() {
-    let e = err("pss:\n  level: restricted\n  versoin: latest\n");
-    assert!(
-        e.contains(".palisade.yaml:3") && e.contains("versoin") && e.contains("pss"),
-        "{e}"
-    );
-    let e = err("fail-on: severe\n");
-    assert!(
-        e.contains(":1") && e.contains("fail-on") && e.contains("severe"),
-        "{e}"
-    );
-    let e = err("rules:\n  disable: RBAC-WILDCARD\n");
-    assert!(e.contains(":2") && e.contains("rules.disable"), "{e}");
-    let e = err("exemptions:\n  - namespaces: [a]\n");
-    assert!(e.contains(":2") && e.contains("reason"), "{e}");
-    let e = err("pss:\n  level: strict\n");
-    assert!(e.contains(":2") && e.contains("strict"), "{e}");
-    let e = err("colour: red\n");
-    assert!(
-        e.contains(":1") && e.contains("colour") && e.contains("top level"),
-        "{e}"
-    );
+    let cases: [(&str, (usize, usize), &[&str]); 6] = [
+        (
+            "pss:\n  level: restricted\n  versoin: latest\n",
+            (3, 3),
+            &["`versoin`", "in `pss`"],
+        ),
+        ("fail-on: severe\n", (1, 1), &["fail-on", "severe"]),
+        (
+            "rules:\n  disable: RBAC-WILDCARD\n",
+            (2, 3),
+            &["rules.disable"],
+        ),
+        ("exemptions:\n  - namespaces: [a]\n", (2, 5), &["reason"]),
+        ("pss:\n  level: strict\n", (2, 3), &["strict"]),
+        // Regression: this said "in `the top level`".
+        (
+            "colour: red\n",
+            (1, 1),
+            &["unknown key `colour` at the top level (expected one of: pss,"],
+        ),
+    ];
+    for (text, at, words) in cases {
+        assert_error_at(text, at, words);
+    }
     let e = err("- a\n- b\n");
     assert!(e.contains("mapping"), "{e}");
     let e = err("pss: {level: [\n");
@@ -135,17 +148,26 @@ mutation:
 
 #[test]
 fn admission_key_mistakes_name_key_and_line() {
-    let e = err("enforcement:\n  - namespaces: [a]\n");
-    assert!(e.contains(":2") && e.contains("action"), "{e}");
-    let e = err("enforcement:\n  - action: block\n");
-    assert!(e.contains(":2") && e.contains("block"), "{e}");
-    let e = err("exemptions:\n  - service-accounts: [ci]\n    reason: x\n");
-    assert!(e.contains(":2") && e.contains("namespace/name"), "{e}");
-    let e = err("mutation:\n  labels: [a]\n");
-    assert!(e.contains(":2") && e.contains("labels"), "{e}");
-    let e = err("exemptions:\n  - userz: [a]\n    reason: x\n");
-    assert!(
-        e.contains(":2") && e.contains("userz") && e.contains("service-accounts"),
-        "{e}"
-    );
+    let cases: [(&str, (usize, usize), &[&str]); 5] = [
+        ("enforcement:\n  - namespaces: [a]\n", (2, 5), &["action"]),
+        ("enforcement:\n  - action: block\n", (2, 5), &["block"]),
+        (
+            "exemptions:\n  - service-accounts: [ci]\n    reason: x\n",
+            (2, 24),
+            &["`ci`", "namespace/name"],
+        ),
+        (
+            "mutation:\n  labels: [a]\n",
+            (2, 3),
+            &["`labels`", "in `mutation`"],
+        ),
+        (
+            "exemptions:\n  - userz: [a]\n    reason: x\n",
+            (2, 5),
+            &["userz", "service-accounts"],
+        ),
+    ];
+    for (text, at, words) in cases {
+        assert_error_at(text, at, words);
+    }
 }

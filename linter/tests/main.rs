@@ -2,6 +2,7 @@
 
 mod config;
 mod fix;
+mod judged;
 mod large_inventory;
 mod passes;
 mod report;

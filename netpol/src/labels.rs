@@ -39,11 +39,6 @@ pub struct Selector {
 }
 
 impl Selector {
-    /// The selector that selects everything (`{}`).
-    pub fn everything() -> Self {
-        Self::default()
-    }
-
     /// A selector of `matchLabels` only.
     pub fn from_labels(labels: &Labels) -> Self {
         Self {

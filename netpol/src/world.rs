@@ -159,12 +159,6 @@ impl World {
         Ok(())
     }
 
-    /// Adds a pod not read from a manifest (an endpoint known only from a flow record).
-    pub fn push_pod(&mut self, pod: Pod) -> usize {
-        self.pods.push(pod);
-        self.pods.len() - 1
-    }
-
     /// Rebuilds the namespace index; call after changing `policies`.
     pub fn index(&mut self) {
         self.policies_in.clear();
@@ -201,11 +195,6 @@ impl World {
         self.pods
             .iter()
             .position(|p| p.namespace == namespace && p.kind == kind && p.name == name)
-    }
-
-    /// The pod with address `ip`.
-    pub fn pod_at(&self, ip: IpAddr) -> Option<usize> {
-        self.pods.iter().position(|p| p.ips.contains(&ip))
     }
 }
 

@@ -4,9 +4,9 @@
 //! itself needs. The response is written here rather than taken from a client library so that
 //! `patch` is the base64 string the API server expects.
 
-use crate::input::UserInfo;
+use crate::input::{Operation, UserInfo};
 use crate::settings::Enforcement;
-use crate::verdict::{Judgement, Operation};
+use crate::verdict::Judgement;
 use base64::Engine as _;
 use serde_json::{Map, Value, json};
 

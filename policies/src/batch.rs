@@ -13,7 +13,7 @@
 //! rule cannot make the whole object undefined. The evaluator falls back to one execution per
 //! entry point when a batch fails, so an error still names its rule.
 
-use crate::engine::{Backend, Entry, Policy};
+use crate::policy::{Backend, Entry, Policy};
 use crate::{PssLevel, kinds};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

@@ -1,7 +1,7 @@
 //! Turning one entry point's result (a set or an array) into findings or patch operations,
 //! reading the VM's values directly: only patch operations are converted to JSON.
 
-use crate::engine::{Entry, Policy};
+use crate::policy::{Entry, Policy};
 use crate::{Action, Decision, EvalError, Finding, Patch};
 use regorus::Value as V;
 

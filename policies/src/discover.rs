@@ -2,7 +2,7 @@
 //! clashes between built-in and user policies, and which policies may read the inventory.
 
 use crate::catalog::RuleMeta;
-use crate::engine::{Backend, ENTRY_RULES, Entry, Policy};
+use crate::policy::{Backend, ENTRY_RULES, Entry, Policy};
 use crate::{LoadError, PolicySource, deps};
 use std::collections::BTreeMap;
 

@@ -5,42 +5,11 @@
 use crate::batch::{self, Batches};
 use crate::catalog::RuleMeta;
 use crate::discover::{discover, mark_inventory_readers};
-use crate::facts::{BUILTIN_FACTS, Fact};
-use crate::{Evaluator, LoadError, Options, PolicySource, builtin_sources, kinds};
+use crate::policy::{BUILTIN_FACTS, Backend, Fact, Policy};
+use crate::{LoadError, Options, PolicySource, builtin_sources, kinds};
 use regorus::languages::rego::compiler::Compiler;
 use regorus::rvm::program::Program;
 use std::sync::Arc;
-
-/// The rule kinds a policy package may declare, in evaluation order.
-pub(crate) const ENTRY_RULES: [&str; 4] = ["deny", "violation", "warn", "patch"];
-
-/// Which evaluator runs a policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    /// regorus's bytecode VM (the fast path).
-    Rvm,
-    /// regorus's tree-walking interpreter (for modules the VM cannot compile).
-    Interpreter,
-}
-
-/// One entry point (`data.<package>.<rule>`) of one policy.
-#[derive(Debug, Clone)]
-pub(crate) struct Entry {
-    pub rule: &'static str,
-    pub path: String,
-    /// Index in the RVM program, when the RVM runs it.
-    pub rvm_index: Option<usize>,
-}
-
-/// One policy package and how to run it.
-#[derive(Debug, Clone)]
-pub(crate) struct Policy {
-    pub meta: RuleMeta,
-    pub entries: Vec<Entry>,
-    pub backend: Backend,
-    /// Whether it may read `data.inventory` (see `deps`).
-    pub reads_inventory: bool,
-}
 
 pub(crate) struct Inner {
     pub policies: Vec<Policy>,
@@ -62,7 +31,7 @@ pub(crate) struct Inner {
 pub const DEFAULT_MAX_INSTRUCTIONS: usize = 10_000_000;
 
 /// A compiled policy set. Cheap to clone; share it across threads and take one
-/// [`Evaluator`] per worker.
+/// [`crate::Evaluator`] per worker ([`Engine::evaluator`]).
 #[derive(Clone)]
 pub struct Engine {
     pub(crate) inner: Arc<Inner>,
@@ -140,8 +109,7 @@ impl EngineBuilder {
         }
         sources.extend(self.user);
         sources.retain(|s| !s.is_test());
-        let mut rego = regorus::Engine::new();
-        rego.set_strict_builtin_errors(false);
+        let mut rego = rego_engine();
         for src in &sources {
             rego.add_policy(src.path.clone(), src.text.clone())
                 .map_err(|e| LoadError::Compile {
@@ -204,6 +172,15 @@ impl EngineBuilder {
             }),
         })
     }
+}
+
+/// A regorus engine set up as Palisade evaluates — policies in every door and their Rego tests
+/// alike: a built-in error (`to_number("lots")`) makes its expression undefined, as in OPA and
+/// Gatekeeper, instead of failing the evaluation. (The RVM does the same by default.)
+pub(crate) fn rego_engine() -> regorus::Engine {
+    let mut rego = regorus::Engine::new();
+    rego.set_strict_builtin_errors(false);
+    rego
 }
 
 /// Marks every policy the RVM cannot compile (it uses `with`, say) for the interpreter.
@@ -304,10 +281,5 @@ impl Engine {
 
     pub fn options(&self) -> &Options {
         &self.inner.options
-    }
-
-    /// A new evaluator for one worker thread.
-    pub fn evaluator(&self) -> Evaluator {
-        Evaluator::new(self.clone())
     }
 }

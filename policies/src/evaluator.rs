@@ -2,8 +2,7 @@
 //! interpreter clone, so workers never share mutable state or take a lock.
 
 use crate::batch::{self, Purpose};
-use crate::engine::{Backend, Entry, Policy};
-use crate::facts::{FACTS_KEY, Fact};
+use crate::policy::{Backend, Entry, FACTS_KEY, Fact, Policy};
 use crate::{Decision, Engine, EvalError, Options, Patch, PssLevel, collect};
 use regorus::rvm::RegoVM;
 use serde_json::Value as Json;
@@ -58,16 +57,19 @@ impl std::fmt::Debug for Evaluator {
     }
 }
 
-impl Evaluator {
-    pub(crate) fn new(engine: Engine) -> Self {
+impl Engine {
+    /// A new evaluator for one worker thread.
+    pub fn evaluator(&self) -> Evaluator {
         Evaluator {
-            engine,
+            engine: self.clone(),
             vm: None,
             interpreter: None,
             data: regorus::Value::new_object(),
         }
     }
+}
 
+impl Evaluator {
     /// Sets `data.inventory` (objects a rule needs to see beside the one under review).
     pub fn set_inventory(&mut self, inventory: &Inventory) {
         self.data = inventory.data.clone();

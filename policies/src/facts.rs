@@ -6,37 +6,11 @@
 //! [`Engine::inventory`] and serves the value as `data.palisade_facts["<package>.<rule>"]`. The
 //! Rego side reads that entry first and computes the rule itself when it is missing (Rego tests,
 //! an inventory built with [`Inventory::new`]), so both give the same results.
+//!
+//! Which rules are facts, and the key they are served under, are in `policy`.
 
 use crate::{Engine, EvalError, Inventory};
 use serde_json::Value as Json;
-
-/// `data` key under which facts are served.
-pub const FACTS_KEY: &str = "palisade_facts";
-
-/// (package, rule) of every fact of the built-in library.
-pub(crate) const BUILTIN_FACTS: [(&str, &str); 1] =
-    [("palisade.lib.rbac_admin_subjects", "computed")];
-
-/// One fact of a compiled engine.
-#[derive(Debug, Clone)]
-pub(crate) struct Fact {
-    /// `<package>.<rule>`: the key under `data.palisade_facts`.
-    pub key: String,
-    /// `data.<package>.<rule>`.
-    pub path: String,
-    /// Index in the RVM program, when the RVM runs it.
-    pub rvm_index: Option<usize>,
-}
-
-impl Fact {
-    pub fn new(package: &str, rule: &str) -> Fact {
-        Fact {
-            key: format!("{package}.{rule}"),
-            path: format!("data.{package}.{rule}"),
-            rvm_index: None,
-        }
-    }
-}
 
 impl Engine {
     /// `data.inventory` for this engine's rules, with its facts computed once. Should a fact fail

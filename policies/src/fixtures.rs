@@ -18,15 +18,32 @@ pub fn dir(sub: &str) -> Option<PathBuf> {
             Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join(Path::new("..").join("..").join("shared").join("fixtures"))
         });
+    let required = std::env::var(REQUIRE_ENV).as_deref() == Ok("1");
+    find(&root, sub, required)
+}
+
+/// `root/sub` when it is a folder; else `None`, or a panic when the fixtures are `required`.
+fn find(root: &Path, sub: &str, required: bool) -> Option<PathBuf> {
     let path = root.join(sub);
     if path.is_dir() {
         return Some(path);
     }
     let why = format!("fixtures {sub} not found at {}", path.display());
-    assert!(
-        std::env::var(REQUIRE_ENV).as_deref() != Ok("1"),
-        "{why}, and {REQUIRE_ENV}=1"
-    );
+    assert!(!required, "{why}, and {REQUIRE_ENV}=1");
     println!("skipped: {why} (they live beside the repository, see SOURCES.md there)");
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_folder_is_skipped_only_when_not_required() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        assert_eq!(find(root, "src", true), Some(root.join("src")));
+        assert_eq!(find(root, "no-such-fixtures", false), None);
+        let required = std::panic::catch_unwind(|| find(root, "no-such-fixtures", true));
+        assert!(required.is_err(), "a required, missing folder did not fail");
+    }
 }

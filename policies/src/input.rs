@@ -2,6 +2,7 @@
 //! (Gatekeeper's shape); the webhook passes the API server's request through, the linter builds
 //! one from a manifest as a CREATE by a named CI user. `input.parameters` is added at evaluation.
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
 /// The user the linter acts as when it builds a review from a manifest.
@@ -19,6 +20,43 @@ impl Default for UserInfo {
         UserInfo {
             username: CI_USER.to_string(),
             groups: vec!["system:authenticated".to_string()],
+        }
+    }
+}
+
+/// The operation of the request under review (a manifest in CI is a CREATE).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Operation {
+    Create,
+    Update,
+    Delete,
+    Connect,
+}
+
+impl Operation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Operation::Create => "CREATE",
+            Operation::Update => "UPDATE",
+            Operation::Delete => "DELETE",
+            Operation::Connect => "CONNECT",
+        }
+    }
+}
+
+impl std::str::FromStr for Operation {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "CREATE" => Ok(Operation::Create),
+            "UPDATE" => Ok(Operation::Update),
+            "DELETE" => Ok(Operation::Delete),
+            "CONNECT" => Ok(Operation::Connect),
+            other => Err(format!(
+                "unknown operation `{other}` (expected CREATE, UPDATE, DELETE or CONNECT)"
+            )),
         }
     }
 }

@@ -12,9 +12,6 @@ pub const POD_TEMPLATE_KINDS: [(&str, &str); 8] = [
     ("ReplicationController", "/spec/template/spec"),
 ];
 
-/// RBAC kinds.
-pub const RBAC_KINDS: [&str; 4] = ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"];
-
 /// True when a rule declaring `kinds` applies to an object of `kind`. An empty list or `*` means all.
 pub fn applies(kinds: &[String], kind: &str) -> bool {
     kinds.is_empty() || kinds.iter().any(|k| k == "*" || k == kind)

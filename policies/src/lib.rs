@@ -23,6 +23,7 @@ pub mod input;
 pub mod kinds;
 pub mod mutation;
 mod options;
+mod policy;
 mod rego_tests;
 mod settings;
 mod severity;
@@ -33,14 +34,14 @@ mod verdict;
 pub use bundle::{PolicySource, builtin_sources, load_dir};
 pub use catalog::{PssLevel, RuleMeta};
 pub use derived::{DERIVED_KEY, Deriver, add_to_input as add_derived};
-pub use engine::{Backend, DEFAULT_MAX_INSTRUCTIONS, Engine, EngineBuilder};
+pub use engine::{DEFAULT_MAX_INSTRUCTIONS, Engine, EngineBuilder};
 pub use error::{EvalError, LoadError};
 pub use evaluator::{Evaluator, Inventory};
-pub use facts::FACTS_KEY;
 pub use finding::{Action, Decision, Finding, Patch};
-pub use input::UserInfo;
+pub use input::{Operation, UserInfo};
 pub use mutation::{Mutation, MutationError};
 pub use options::{LATEST_PSS_VERSION, Options, PssVersion};
+pub use policy::{Backend, FACTS_KEY};
 pub use rego_tests::{TestOutcome, run_rego_tests};
 pub use settings::{
     DEFAULT_FAIL_ON, Enforcement, EnforcementOverride, Exemption, NamespaceLabels, Scope, Settings,
@@ -49,4 +50,4 @@ pub use settings::{
 pub use severity::Severity;
 pub use suppress::{IGNORE_ANNOTATION, IGNORE_POINTER, Suppression};
 pub use sync::{INVENTORY_KINDS, InventoryBuilder};
-pub use verdict::{Judged, Judgement, Operation, SUPPRESSION_RULE, Verdict};
+pub use verdict::{Judged, Judgement, SUPPRESSION_RULE, Verdict};

@@ -1,5 +1,6 @@
 //! Runs the `test_*` rules of Rego modules (the built-in library's tests and `palisade test`).
-//! Tests run on the interpreter: they use `with`, which the RVM does not compile.
+//! Tests run on the interpreter: they use `with`, which the RVM does not compile. They see
+//! built-in errors as evaluation does (see `engine::rego_engine`).
 
 use crate::{LoadError, PolicySource};
 
@@ -15,7 +16,7 @@ pub struct TestOutcome {
 
 /// Loads `sources` (policies and their `*_test.rego` modules) and runs every `test_*` rule.
 pub fn run_rego_tests(sources: &[PolicySource]) -> Result<Vec<TestOutcome>, LoadError> {
-    let mut rego = regorus::Engine::new();
+    let mut rego = crate::engine::rego_engine();
     for src in sources {
         rego.add_policy(src.path.clone(), src.text.clone())
             .map_err(|e| LoadError::Compile {

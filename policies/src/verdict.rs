@@ -9,49 +9,12 @@
 //! is a warning, not a denial: only what the update introduces blocks.
 
 use crate::settings::{Enforcement, Settings, Subject};
-use crate::{Action, Engine, Finding, IGNORE_ANNOTATION, IGNORE_POINTER, Severity};
+use crate::{Action, Engine, Finding, IGNORE_ANNOTATION, IGNORE_POINTER, Operation, Severity};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 
 /// Rule id of findings about `palisade.dev/ignore` annotations that are not honoured.
 pub const SUPPRESSION_RULE: &str = "PALISADE-SUPPRESSION";
-
-/// The operation of the request under review (a manifest in CI is a CREATE).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum Operation {
-    Create,
-    Update,
-    Delete,
-    Connect,
-}
-
-impl Operation {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Operation::Create => "CREATE",
-            Operation::Update => "UPDATE",
-            Operation::Delete => "DELETE",
-            Operation::Connect => "CONNECT",
-        }
-    }
-}
-
-impl std::str::FromStr for Operation {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "CREATE" => Ok(Operation::Create),
-            "UPDATE" => Ok(Operation::Update),
-            "DELETE" => Ok(Operation::Delete),
-            "CONNECT" => Ok(Operation::Connect),
-            other => Err(format!(
-                "unknown operation `{other}` (expected CREATE, UPDATE, DELETE or CONNECT)"
-            )),
-        }
-    }
-}
 
 /// One finding, judged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

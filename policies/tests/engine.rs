@@ -111,7 +111,7 @@ fn syntax_error_names_file_and_line() {
         .err()
         .unwrap_or_else(|| panic!("bad policy loaded"));
     let text = err.to_string();
-    assert!(text.contains("bad.rego:4"), "{text}");
+    assert!(text.contains("bad.rego:4:"), "{text}");
 }
 
 #[test]
@@ -126,7 +126,11 @@ fn unknown_builtin_is_a_load_error() {
         .err()
         .unwrap_or_else(|| panic!("policy with unknown builtin loaded"));
     assert!(matches!(err, LoadError::Compile { .. }));
-    assert!(err.to_string().contains("foo.bar"), "{err}");
+    let text = err.to_string();
+    assert!(
+        text.contains("foo.bar") && text.contains("u.rego:2:"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -189,4 +193,75 @@ deny contains "no quota" if { not data.acme.lib.has_quota }
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(engine.reads_inventory("Pod"));
     assert!(!engine.reads_inventory("Service"));
+}
+
+/// A user policy that compares replicas with a limit read from an annotation by `to_number`,
+/// which raises a built-in error on a value that is not a number.
+const REPLICAS: &str = r#"package acme.replicas
+
+metadata := {"id": "ACME-REPLICAS", "title": "Replicas within the team's limit", "severity": "medium", "kinds": ["Deployment"]}
+
+deny contains {"msg": "more replicas than acme/max-replicas allows", "path": "/spec/replicas"} if {
+	input.review.object.spec.replicas > to_number(input.review.object.metadata.annotations["acme/max-replicas"])
+}
+"#;
+
+const REPLICAS_TEST: &str = r#"package acme.replicas_test
+
+import data.acme.replicas
+
+deployment(max) := {"review": {"object": {"metadata": {"annotations": {"acme/max-replicas": max}}, "spec": {"replicas": 5}}}}
+
+test_over_the_limit if {
+	count(replicas.deny) == 1 with input as deployment("2")
+}
+
+test_unparsable_limit_is_no_finding if {
+	count(replicas.deny) == 0 with input as deployment("lots")
+}
+"#;
+
+/// Regression: `palisade test` raised built-in errors (`to_number("lots")`) that evaluation
+/// treats as undefined, so a test could fail on what lint and the webhook accept, or pass on
+/// what they do not. Both now treat them the same way: the expression is undefined.
+#[test]
+fn builtin_errors_are_undefined_in_rego_tests_as_in_evaluation() {
+    let sources = [
+        user("replicas.rego", REPLICAS),
+        user("replicas_test.rego", REPLICAS_TEST),
+    ];
+    let outcomes = run_rego_tests(&sources).unwrap_or_else(|e| panic!("{e}"));
+    let results: Vec<(&str, bool, Option<&str>)> = outcomes
+        .iter()
+        .map(|o| (o.name.as_str(), o.passed, o.error.as_deref()))
+        .collect();
+    assert_eq!(
+        results,
+        [
+            ("data.acme.replicas_test.test_over_the_limit", true, None),
+            (
+                "data.acme.replicas_test.test_unparsable_limit_is_no_finding",
+                true,
+                None
+            ),
+        ]
+    );
+    for backend in [false, true] {
+        let engine = EngineBuilder::new()
+            .builtin(false)
+            .interpreter_only(backend)
+            .add_sources([user("replicas.rego", REPLICAS)])
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        for (max, findings) in [("2", 1), ("lots", 0)] {
+            let deployment = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+                "metadata": {"name": "d", "annotations": {"acme/max-replicas": max}},
+                "spec": {"replicas": 5}});
+            let d = engine
+                .evaluator()
+                .evaluate(&input::from_object(&deployment, &Default::default()))
+                .unwrap_or_else(|e| panic!("{max}: {e}"));
+            assert_eq!(d.findings.len(), findings, "{max}, interpreter {backend}");
+        }
+    }
 }

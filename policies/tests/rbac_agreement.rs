@@ -354,6 +354,19 @@ fn narrowed_rules_raise_no_high_finding_on_either_backend() {
     ]));
     let d = engines.decide(&weave, &Options::default(), None);
     assert_eq!(worst(&d), Some(Severity::Low), "{:#?}", d.findings);
+    // The narrowed impersonation is reported, at low, on the names: not left out.
+    let impersonation: Vec<(Severity, Option<&str>)> = d
+        .findings
+        .iter()
+        .filter(|f| f.rule == "RBAC-IMPERSONATE")
+        .map(|f| (f.severity, f.path.as_deref()))
+        .collect();
+    assert_eq!(
+        impersonation,
+        [(Severity::Low, Some("/rules/0/resourceNames"))],
+        "{:#?}",
+        d.findings
+    );
     let warns: Vec<&str> = d
         .findings
         .iter()

@@ -186,11 +186,6 @@ impl Aggregator {
             .collect()
     }
 
-    /// The record of one flow, if present.
-    pub fn record_of(&self, key: &FlowKey, ts: DateTime<Utc>) -> Option<FlowRecord> {
-        self.flows.get(key).map(|s| s.record(ts))
-    }
-
     /// Records of every flow, sorted by key.
     pub fn snapshot(&self, ts: DateTime<Utc>) -> Vec<FlowRecord> {
         let mut all: Vec<(&FlowKey, &FlowState)> = self.flows.iter().collect();

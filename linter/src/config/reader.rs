@@ -26,12 +26,14 @@ impl Reader<'_> {
     }
 
     pub(super) fn unknown(&self, ptr: &str, key: &str, expected: &str) -> InputError {
+        let parent = Self::key(ptr.rsplit_once('/').map_or("", |p| p.0));
+        let place = match parent.is_empty() {
+            true => "at the top level".to_string(),
+            false => format!("in `{parent}`"),
+        };
         self.err(
             ptr,
-            format!(
-                "unknown key `{key}` in `{}` (expected one of: {expected})",
-                Self::key(ptr.rsplit_once('/').map_or("", |p| p.0)).if_empty("the top level")
-            ),
+            format!("unknown key `{key}` {place} (expected one of: {expected})"),
         )
     }
 
@@ -243,19 +245,5 @@ impl Reader<'_> {
             }
         }
         Ok(())
-    }
-}
-
-trait IfEmpty {
-    fn if_empty(self, other: &str) -> String;
-}
-
-impl IfEmpty for String {
-    fn if_empty(self, other: &str) -> String {
-        if self.is_empty() {
-            other.to_string()
-        } else {
-            self
-        }
     }
 }

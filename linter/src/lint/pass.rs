@@ -2,6 +2,7 @@
 //! for their verdict, objects waiting for the inventory or for derived facts — and the metadata
 //! of its own rule for suppression annotations it cannot honour.
 
+use crate::LintedObject;
 use crate::objects::ParsedFile;
 use crate::yaml::Position;
 use palisade_policies::{Finding, RuleMeta, SUPPRESSION_RULE, Severity, Suppression};
@@ -39,7 +40,8 @@ pub(super) struct Pending {
 
 /// What the first pass keeps of a file.
 pub(super) struct FirstPass {
-    pub(super) objects: usize,
+    /// Every object of the file, as the report lists it.
+    pub(super) linted: Vec<LintedObject>,
     pub(super) inventory: Vec<Value>,
     pub(super) skipped: Vec<usize>,
     /// The objects evaluated already.

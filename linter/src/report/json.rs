@@ -2,13 +2,15 @@
 //!
 //! ```text
 //! {"findings":[{"rule","severity","file","line","column","kind","name","namespace","message","path","outcome"}],
-//!  "summary":{"files","objects","findings","by_severity":{"critical","high","medium","low","info"}}}
+//!  "summary":{"files","objects","findings","by_severity":{"critical","high","medium","low","info"},
+//!             "not_judged","not_judged_kinds":{"<Kind>":n}}}
 //! ```
 //!
 //! Keys appear in exactly this order, `path` is `null` when the rule named no field, `outcome` is
 //! what the finding does (`deny`: fails the run and would be denied at admission; `warn`;
-//! `dryrun`), and every
-//! severity is present in `by_severity`. The document has its own serialised types rather than deriving
+//! `dryrun`), and every severity is present in `by_severity`. `not_judged` counts the objects of
+//! kinds no active rule judges (an OpenShift `DeploymentConfig`, a `ConfigMap`), and
+//! `not_judged_kinds` counts them by kind, in kind order (`{}` when every object was judged). The document has its own serialised types rather than deriving
 //! from the Rust ones, so that adding a field to [`LintFinding`] cannot change it by accident; it is
 //! streamed, so a large report is never copied into one JSON tree.
 
@@ -17,6 +19,7 @@ use crate::{LintFinding, Report};
 use palisade_policies::Severity;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -31,6 +34,8 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             objects: report.summary.objects,
             findings: report.summary.findings,
             by_severity,
+            not_judged: report.summary.not_judged_total(),
+            not_judged_kinds: &report.summary.not_judged,
         },
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
@@ -41,15 +46,17 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 #[derive(Serialize)]
 struct Document<'a> {
     findings: Findings<'a>,
-    summary: Summary,
+    summary: Summary<'a>,
 }
 
 #[derive(Serialize)]
-struct Summary {
+struct Summary<'a> {
     files: usize,
     objects: usize,
     findings: usize,
     by_severity: Map<String, Value>,
+    not_judged: usize,
+    not_judged_kinds: &'a BTreeMap<String, usize>,
 }
 
 struct Findings<'a>(&'a [LintFinding]);
@@ -114,5 +121,7 @@ mod tests {
             .unwrap_or_default();
         assert_eq!(keys, ["critical", "high", "medium", "low", "info"]);
         assert_eq!(doc["findings"], json!([]));
+        assert_eq!(doc["summary"]["not_judged"], 0);
+        assert_eq!(doc["summary"]["not_judged_kinds"], json!({}));
     }
 }

@@ -1,22 +1,50 @@
 //! The `junit` format: JUnit XML for CI systems that show test results.
 //!
-//! One `<testsuite>` per file with findings, one `<testcase>` per object with findings
-//! (`classname` is the file, `name` is `Kind/namespace/name`), and one `<failure>` per finding
-//! (`message` is `RULE: message`, `type` is the severity, the text gives `file:line:column` and the
-//! field). A [`Report`] does not list the objects that passed, so they do not appear; a run
-//! without findings is one passing testcase (`classname="palisade" name="lint"`, the summary in
-//! `<system-out>`), so that CI tools which reject a report without tests accept it.
+//! One `<testsuite>` per file that holds objects, one `<testcase>` per linted object (`classname`
+//! is the file, `name` is `Kind/namespace/name`), so a dashboard counts every object, passing ones
+//! included. A case fails as the verdict does: one `<failure>` per finding that fails the run
+//! (outcome `deny`; `message` is `RULE: message`, `type` is the severity, the text gives
+//! `file:line:column` and the field). Warnings do not fail a case: they are listed in its
+//! `<system-out>`, one `file:line:column: RULE (severity, outcome): message` line each. An object
+//! of a kind no rule judges (an OpenShift `DeploymentConfig`) is `<skipped>`; any other object
+//! passes. Objects with the same kind, namespace and name in one file are one test case.
+//! A run without objects is one passing testcase (`classname="palisade" name="lint"`, the summary
+//! in `<system-out>`), so that CI tools which reject a report without tests accept it.
 //!
 //! Escaping is written out here: attribute values keep their newlines and tabs as character
 //! references, and characters XML 1.0 cannot carry at all become U+FFFD.
 
-use super::{display_file, object_ref, summary_line};
+use super::{display_file, object_name, summary_line};
 use crate::{LintFinding, Report};
+use palisade_policies::Enforcement;
 use std::collections::HashMap;
 use std::io::{self, Write};
 
-/// Findings of one file, by object, both in order of first appearance.
-type Suite<'a> = (&'a str, Vec<(String, Vec<&'a LintFinding>)>);
+/// One object's test case.
+struct Case<'a> {
+    name: String,
+    kind: &'a str,
+    judged: bool,
+    findings: Vec<&'a LintFinding>,
+}
+
+impl Case<'_> {
+    fn skipped(&self) -> bool {
+        !self.judged && self.findings.is_empty()
+    }
+
+    fn failed(&self) -> bool {
+        self.findings.iter().any(|f| fails(f))
+    }
+}
+
+/// Whether a finding fails the run (and so its test case).
+fn fails(f: &LintFinding) -> bool {
+    f.outcome == Enforcement::Deny
+}
+
+/// The test cases of one file, in order of first appearance.
+type Suite<'a> = (&'a str, Vec<Case<'a>>);
 
 pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
@@ -41,32 +69,75 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         return writeln!(out, "</testsuites>");
     }
 
-    let cases: usize = suites.iter().map(|(_, objects)| objects.len()).sum();
+    let all = suites.iter().flat_map(|(_, cases)| cases);
+    let tests = all.clone().count();
+    let failures = all.filter(|c| c.failed()).count();
     writeln!(
         out,
-        r#"<testsuites name="palisade" tests="{cases}" failures="{cases}" errors="0">"#
+        r#"<testsuites name="palisade" tests="{tests}" failures="{failures}" errors="0">"#
     )?;
-    for (file, objects) in &suites {
+    for (file, cases) in &suites {
         let file = attr(display_file(file));
-        let n = objects.len();
+        let tests = cases.len();
+        let failures = cases.iter().filter(|c| c.failed()).count();
+        let skipped = cases.iter().filter(|c| c.skipped()).count();
         writeln!(
             out,
-            r#"  <testsuite name="{file}" tests="{n}" failures="{n}" errors="0" skipped="0">"#
+            r#"  <testsuite name="{file}" tests="{tests}" failures="{failures}" errors="0" skipped="{skipped}">"#
         )?;
-        for (object, findings) in objects {
-            writeln!(
-                out,
-                r#"    <testcase classname="{file}" name="{}">"#,
-                attr(object)
-            )?;
-            for finding in findings {
-                failure(finding, out)?;
+        for case in cases {
+            let open = format!(
+                r#"    <testcase classname="{file}" name="{}""#,
+                attr(&case.name)
+            );
+            if case.skipped() {
+                writeln!(out, "{open}>")?;
+                writeln!(
+                    out,
+                    r#"      <skipped message="{}"/>"#,
+                    attr(&format!("no rule judges kind {}", case.kind))
+                )?;
+                writeln!(out, "    </testcase>")?;
+            } else if case.findings.is_empty() {
+                writeln!(out, "{open}/>")?;
+            } else {
+                writeln!(out, "{open}>")?;
+                for finding in case.findings.iter().filter(|f| fails(f)) {
+                    failure(finding, out)?;
+                }
+                let warnings: Vec<String> = case
+                    .findings
+                    .iter()
+                    .filter(|f| !fails(f))
+                    .map(|f| warning(f))
+                    .collect();
+                if !warnings.is_empty() {
+                    writeln!(
+                        out,
+                        "      <system-out>{}</system-out>",
+                        text(&warnings.join("\n"))
+                    )?;
+                }
+                writeln!(out, "    </testcase>")?;
             }
-            writeln!(out, "    </testcase>")?;
         }
         writeln!(out, "  </testsuite>")?;
     }
     writeln!(out, "</testsuites>")
+}
+
+/// `file:line:column: RULE (severity, outcome): message`.
+fn warning(f: &LintFinding) -> String {
+    format!(
+        "{}:{}:{}: {} ({}, {}): {}",
+        display_file(&f.file),
+        f.line,
+        f.column,
+        f.rule,
+        f.severity,
+        f.outcome.as_str(),
+        f.message
+    )
 }
 
 fn failure(f: &LintFinding, out: &mut dyn Write) -> io::Result<()> {
@@ -92,33 +163,59 @@ fn failure(f: &LintFinding, out: &mut dyn Write) -> io::Result<()> {
     )
 }
 
+/// Every linted object as a test case, and each finding in its object's case; a finding whose
+/// object the report does not list gets a case of its own.
 fn group(report: &Report) -> Vec<Suite<'_>> {
-    let mut suites: Vec<Suite<'_>> = Vec::new();
-    let mut suite_at: HashMap<&str, usize> = HashMap::new();
-    let mut case_at: HashMap<(&str, &str, &str, &str), usize> = HashMap::new();
-    for f in &report.findings {
-        let s = *suite_at.entry(&f.file).or_insert_with(|| {
-            suites.push((&f.file, Vec::new()));
-            suites.len() - 1
-        });
-        let Some((_, objects)) = suites.get_mut(s) else {
-            continue;
-        };
-        let key = (
-            f.file.as_str(),
-            f.kind.as_str(),
-            f.namespace.as_str(),
-            f.name.as_str(),
-        );
-        let c = *case_at.entry(key).or_insert_with(|| {
-            objects.push((object_ref(f), Vec::new()));
-            objects.len() - 1
-        });
-        if let Some((_, findings)) = objects.get_mut(c) {
-            findings.push(f);
+    let mut grouping = Grouping::default();
+    for o in &report.objects {
+        if let Some(c) = grouping.case(&o.file, &o.kind, &o.namespace, &o.name) {
+            c.judged |= o.judged;
         }
     }
-    suites
+    for f in &report.findings {
+        if let Some(c) = grouping.case(&f.file, &f.kind, &f.namespace, &f.name) {
+            c.findings.push(f);
+        }
+    }
+    grouping.suites
+}
+
+/// Suites and cases by file and by object, as they are first met.
+#[derive(Default)]
+struct Grouping<'a> {
+    suites: Vec<Suite<'a>>,
+    suite_at: HashMap<&'a str, usize>,
+    case_at: HashMap<(&'a str, &'a str, &'a str, &'a str), usize>,
+}
+
+impl<'a> Grouping<'a> {
+    fn case(
+        &mut self,
+        file: &'a str,
+        kind: &'a str,
+        namespace: &'a str,
+        name: &'a str,
+    ) -> Option<&mut Case<'a>> {
+        let suites = &mut self.suites;
+        let s = *self.suite_at.entry(file).or_insert_with(|| {
+            suites.push((file, Vec::new()));
+            suites.len() - 1
+        });
+        let cases = &mut suites.get_mut(s)?.1;
+        let c = *self
+            .case_at
+            .entry((file, kind, namespace, name))
+            .or_insert_with(|| {
+                cases.push(Case {
+                    name: object_name(kind, namespace, name),
+                    kind,
+                    judged: false,
+                    findings: Vec::new(),
+                });
+                cases.len() - 1
+            });
+        cases.get_mut(c)
+    }
 }
 
 /// A character XML 1.0 can carry, or U+FFFD.

@@ -1,7 +1,8 @@
-//! A small hand-built report: four findings in two files, one rule missing from the catalogue,
-//! one active rule that fired nothing, and a message full of characters every format escapes.
+//! A small hand-built report: five objects in two files — three with findings, one that passes,
+//! one of a kind no rule judges — four findings, one rule missing from the catalogue, one active
+//! rule that fired nothing, and a message full of characters every format escapes.
 
-use palisade_linter::{LintFinding, Report, Summary};
+use palisade_linter::{LintFinding, LintedObject, Report, Summary};
 use palisade_policies::{Enforcement, PssLevel, RuleMeta, Severity};
 
 /// The message that needs escaping in XML, JSON, workflow commands and terminals alike.
@@ -52,6 +53,53 @@ fn finding(
     }
 }
 
+fn object(
+    file: &str,
+    line: usize,
+    (kind, namespace, name): (&str, &str, &str),
+    judged: bool,
+) -> LintedObject {
+    LintedObject {
+        file: file.to_string(),
+        line,
+        kind: kind.to_string(),
+        name: name.to_string(),
+        namespace: namespace.to_string(),
+        judged,
+    }
+}
+
+/// The objects of [`report`], in file and document order.
+fn objects() -> Vec<LintedObject> {
+    vec![
+        object(
+            "./deploy/web.yaml",
+            1,
+            ("Deployment", "default", "web"),
+            true,
+        ),
+        object("./deploy/web.yaml", 35, ("Service", "default", "web"), true),
+        object(
+            "./deploy/web.yaml",
+            50,
+            ("DeploymentConfig", "default", "legacy"),
+            false,
+        ),
+        object(
+            "rbac/ops role.yaml",
+            1,
+            ("ClusterRole", "", "ops-admin"),
+            true,
+        ),
+        object(
+            "rbac/ops role.yaml",
+            20,
+            ("ClusterRoleBinding", "", "ops-admin"),
+            true,
+        ),
+    ]
+}
+
 /// Findings of every kind the reporters treat differently.
 pub fn report() -> Report {
     let web = ("Deployment", "default", "web");
@@ -93,18 +141,14 @@ pub fn report() -> Report {
             Some("/rules/0/verbs"),
         ),
     ];
-    let mut summary = Summary {
-        files: 2,
-        objects: 4,
-        findings: findings.len(),
-        ..Summary::default()
-    };
-    for f in &findings {
-        *summary.by_severity.entry(f.severity).or_insert(0) += 1;
-    }
+    // The low finding warns: it does not fail the run.
+    let mut findings = findings;
+    findings[0].outcome = Enforcement::Warn;
+    let objects = objects();
     Report {
+        summary: Summary::of(2, &objects, &findings),
         findings,
-        summary,
+        objects,
         rules: vec![
             rule(
                 "NETPOL-MISSING-INGRESS",
@@ -129,15 +173,19 @@ pub fn report() -> Report {
     }
 }
 
-/// A clean run over two files and three objects, with the same catalogue.
+/// A clean run over two files and three objects, every one judged, with the same catalogue.
 pub fn empty_report() -> Report {
     let mut report = report();
     report.findings.clear();
-    report.summary = Summary {
-        files: 2,
-        objects: 3,
-        findings: 0,
-        by_severity: Severity::ALL.into_iter().map(|s| (s, 0)).collect(),
-    };
+    report.objects.retain(|o| o.judged && o.kind != "Service");
+    report.summary = Summary::of(2, &report.objects, &[]);
+    report
+}
+
+/// A run that read one file and found no object in it.
+pub fn no_objects_report() -> Report {
+    let mut report = empty_report();
+    report.objects.clear();
+    report.summary = Summary::of(1, &[], &[]);
     report
 }

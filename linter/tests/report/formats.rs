@@ -76,6 +76,12 @@ fn json_report_round_trips_messages_and_null_paths() {
         doc["summary"]["by_severity"],
         json!({"critical": 1, "high": 1, "medium": 1, "low": 1, "info": 0})
     );
+    assert_eq!(doc["summary"]["objects"], 5);
+    assert_eq!(doc["summary"]["not_judged"], 1);
+    assert_eq!(
+        doc["summary"]["not_judged_kinds"],
+        json!({"DeploymentConfig": 1})
+    );
 }
 
 #[test]

@@ -3,8 +3,6 @@
 //! nftables DNAT rule standing in for a ClusterIP Service. Dropping the [`Topology`] deletes
 //! every namespace it made, whether the test passed or not.
 
-#![allow(dead_code)]
-
 use nix::sched::{CloneFlags, setns};
 use std::fs::File;
 use std::process::Command;

@@ -1,8 +1,6 @@
 //! Test traffic between namespaces: tiny HTTP and UDP echo backends that serve a fixed number
 //! of requests and stop, and clients. Addresses are 198.18.0.0/15 only; every loop is bounded.
 
-#![allow(dead_code)]
-
 use super::topology::{Topology, in_netns};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};

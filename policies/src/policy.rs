@@ -1,0 +1,64 @@
+//! What a compiled policy set is made of, shared by the modules that build it (`engine`,
+//! `discover`, `batch`) and those that run it (`evaluator`, `collect`, `facts`): policies and
+//! their entry points, the backend that runs each, and the facts of the built-in library.
+
+use crate::catalog::RuleMeta;
+
+/// The rule kinds a policy package may declare, in evaluation order.
+pub(crate) const ENTRY_RULES: [&str; 4] = ["deny", "violation", "warn", "patch"];
+
+/// Which evaluator runs a policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// regorus's bytecode VM (the fast path).
+    Rvm,
+    /// regorus's tree-walking interpreter (for modules the VM cannot compile).
+    Interpreter,
+}
+
+/// One entry point (`data.<package>.<rule>`) of one policy.
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    pub rule: &'static str,
+    pub path: String,
+    /// Index in the RVM program, when the RVM runs it.
+    pub rvm_index: Option<usize>,
+}
+
+/// One policy package and how to run it.
+#[derive(Debug, Clone)]
+pub(crate) struct Policy {
+    pub meta: RuleMeta,
+    pub entries: Vec<Entry>,
+    pub backend: Backend,
+    /// Whether it may read `data.inventory` (see `deps`).
+    pub reads_inventory: bool,
+}
+
+/// `data` key under which facts are served (see `facts`).
+pub const FACTS_KEY: &str = "palisade_facts";
+
+/// (package, rule) of every fact of the built-in library.
+pub(crate) const BUILTIN_FACTS: [(&str, &str); 1] =
+    [("palisade.lib.rbac_admin_subjects", "computed")];
+
+/// One fact of a compiled engine.
+#[derive(Debug, Clone)]
+pub(crate) struct Fact {
+    /// `<package>.<rule>`: the key under `data.palisade_facts`.
+    pub key: String,
+    /// `data.<package>.<rule>`.
+    pub path: String,
+    /// Index in the RVM program, when the RVM runs it.
+    pub rvm_index: Option<usize>,
+}
+
+impl Fact {
+    pub fn new(package: &str, rule: &str) -> Fact {
+        Fact {
+            key: format!("{package}.{rule}"),
+            path: format!("data.{package}.{rule}"),
+            rvm_index: None,
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! What `palisade lint` reads: each PATH argument expanded into its files (directories walked,
+//! `-` for stdin), and the check that every PATH holds at least one Kubernetes object, so that a
+//! typo in a CI path fails instead of passing green (`--allow-empty` accepts an empty PATH).
+
+use anyhow::Result;
+use palisade_linter::{Input, LintRun, discover, read_stdin};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// One PATH argument and the names of the files it gave (as the report names them).
+#[derive(Debug)]
+pub struct PathFiles {
+    path: String,
+    /// Walked as a directory.
+    dir: bool,
+    files: Vec<String>,
+}
+
+/// Every input, in order, and what each PATH gave. A path that does not exist stops the run;
+/// files are read while they are linted.
+pub fn inputs(paths: &[PathBuf]) -> Result<(Vec<Input>, Vec<PathFiles>)> {
+    let mut inputs = Vec::new();
+    let mut given = Vec::new();
+    let mut stdin = false;
+    for p in paths {
+        if p == Path::new("-") {
+            stdin = true;
+            given.push(PathFiles {
+                path: "-".into(),
+                dir: false,
+                files: vec!["-".into()],
+            });
+            continue;
+        }
+        let files = discover(std::slice::from_ref(p))?;
+        given.push(PathFiles {
+            path: p.display().to_string(),
+            dir: p.is_dir(),
+            files: files.iter().map(|f| f.display().to_string()).collect(),
+        });
+        inputs.extend(files.into_iter().map(Input::Path));
+    }
+    if stdin {
+        inputs.insert(0, Input::Source(read_stdin()?));
+    }
+    Ok((inputs, given))
+}
+
+/// An error for each PATH that holds no Kubernetes object. A PATH with a file that could not be
+/// read or parsed is left to that file's error.
+pub fn empty(given: &[PathFiles], run: &LintRun) -> Vec<String> {
+    let mut objects: HashMap<&str, usize> = HashMap::new();
+    for o in &run.report.objects {
+        *objects.entry(o.file.as_str()).or_default() += 1;
+    }
+    let failed = |file: &String| run.errors.iter().any(|e| e.file == *file);
+    given
+        .iter()
+        .filter(|p| {
+            let found: usize = p.files.iter().filter_map(|f| objects.get(f.as_str())).sum();
+            found == 0 && !p.files.iter().any(failed)
+        })
+        .map(|p| {
+            let what = match (p.path.as_str(), p.dir, p.files.len()) {
+                ("-", _, _) => "no Kubernetes object on standard input",
+                (_, true, 0) => "no manifest file (.yaml, .yml, .json) in this directory",
+                (_, true, _) => "no Kubernetes object (apiVersion and kind) in this directory",
+                (_, false, _) => "no Kubernetes object (apiVersion and kind) in this file",
+            };
+            format!("{}: {what}; pass --allow-empty to accept it", p.path)
+        })
+        .collect()
+}

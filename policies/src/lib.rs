@@ -23,6 +23,7 @@ pub mod input;
 pub mod kinds;
 pub mod mutation;
 mod options;
+mod overlap;
 mod rego_tests;
 mod settings;
 mod severity;
@@ -41,6 +42,7 @@ pub use finding::{Action, Decision, Finding, Patch};
 pub use input::UserInfo;
 pub use mutation::{Mutation, MutationError};
 pub use options::{LATEST_PSS_VERSION, Options, PssVersion};
+pub use overlap::OVERLAPS;
 pub use rego_tests::{TestOutcome, run_rego_tests};
 pub use settings::{
     DEFAULT_FAIL_ON, Enforcement, EnforcementOverride, Exemption, NamespaceLabels, Scope, Settings,

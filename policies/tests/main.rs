@@ -2,6 +2,7 @@
 
 mod batch;
 mod engine;
+mod host_mounts;
 mod mutation;
 mod mutation_psa;
 mod overlap;

@@ -37,7 +37,7 @@ sensitive := object.union(
 		"/root": {"danger": "root's home: SSH keys, kubeconfigs, shell history", "rw": "critical", "ro": "high", "below": "all"},
 		"/home": {"danger": "users' homes: SSH keys and credentials", "rw": "critical", "ro": "high", "below": "writable"},
 		"/proc": {"danger": "the host's processes: /proc/PID/root is the host filesystem, /proc/sys tunes the kernel", "rw": "critical", "ro": "high", "below": "all"},
-		"/sys": {"danger": "kernel and device settings (sysfs)", "rw": "critical", "ro": "medium", "below": "writable"},
+		"/sys": {"danger": "kernel and device settings (sysfs, with debugfs inside)", "rw": "critical", "ro": "high", "below": "writable"},
 		"/sys/kernel/debug": {"danger": "debugfs: kernel internals and tracing", "rw": "critical", "ro": "high", "below": "all"},
 		"/dev": {"danger": "the host's devices: raw disks and memory", "rw": "critical", "ro": "high", "below": "none"},
 		"/boot": {"danger": "the host's kernel and boot loader", "rw": "critical", "ro": "medium", "below": "writable"},
@@ -144,19 +144,28 @@ inside(p, dir) if startswith(p, concat("", [dir, "/"]))
 
 # The worst sensitive path a mount of `path` (resolved) in `mode` reaches: {"severity", "relation",
 # "entry", "danger"}; undefined when it reaches none, or when it is one CA bundle file read-only.
-# Ties go to the path itself, then to what it is inside, then by name.
+# Ties go to the path itself, then to the closest path it is inside, then to the closest path it
+# contains (so `/var` is reported for /var/lib/etcd, not for a socket deep below it).
 order := {"is": 0, "is inside": 1, "contains": 2}
 
 worst(path, mode) := found if {
 	not ca_bundle(path, mode)
-	candidates := sort([[rank[sev], order[rel], e, sev, info.danger, rel] |
+	candidates := sort([[rank[sev], order[rel], distance(rel, e), e, sev, info.danger, rel] |
 		some e, info in sensitive
 		rel := relation(path, e, info, mode)
 		sev := info[mode]
 	])
 	count(candidates) > 0
 	c := candidates[0]
-	found := {"severity": c[3], "relation": c[5], "entry": c[2], "danger": c[4]}
+	found := {"severity": c[4], "relation": c[6], "entry": c[3], "danger": c[5]}
 }
 
-ca_bundle(path, "ro") if path in ca_bundle_files
+# How far the sensitive path `e` is from the mounted one: the longer a path it is inside, the
+# closer; the shorter a path it contains, the closer.
+distance(rel, e) := 0 - count(e) if rel == "is inside"
+else := count(e)
+
+ca_bundle(path, mode) if {
+	mode == "ro"
+	path in ca_bundle_files
+}

@@ -79,6 +79,13 @@ test_worst_of_a_parent_is_the_worst_it_contains if {
 	k.severity == "high"
 }
 
+test_ties_go_to_the_closest_path if {
+	# /etc and /etc/kubernetes are both critical when written: the closer one is named.
+	host_paths.worst("/etc/kubernetes/manifests", "rw").entry == "/etc/kubernetes"
+	# / contains every path: the closest is named.
+	host_paths.worst("/var", "ro").entry == "/var/lib/etcd"
+}
+
 test_below_a_path_by_its_rule if {
 	# below: all
 	host_paths.worst("/etc/kubernetes/manifests", "ro").entry == "/etc/kubernetes"

@@ -42,13 +42,20 @@ mounts_of(c, name) := [m |
 ]
 
 # `rw` when any container may write the volume, else `ro` (also when no container mounts it yet).
-mode_of(mounts) := "rw" if {
+# Two rules rather than `else`: regorus 0.14's VM leaves a function undefined when a body that
+# iterates (`some … in`) fails and an `else` follows.
+mode_of(mounts) := "rw" if writable(mounts)
+
+mode_of(mounts) := "ro" if not writable(mounts)
+
+writable(mounts) if {
 	some m in mounts
 	m.writable
-} else := "ro"
+}
 
-access(mounts) := sprintf("writable (%s)", [writer.who]) if {
-	writer := [m | some m in mounts; m.writable][0]
+access(mounts) := sprintf("writable (%s)", [writers[0]]) if {
+	writers := [m.who | some m in mounts; m.writable]
+	count(writers) > 0
 } else := "read-only" if {
 	count(mounts) > 0
 } else := "read-only (no container mounts it yet)"

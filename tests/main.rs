@@ -4,6 +4,7 @@ mod cli_certs;
 mod cli_coverage;
 mod cli_fix;
 mod cli_flows;
+mod cli_host_mounts;
 mod cli_lint;
 mod cli_netpol;
 mod cli_policies;

@@ -14,8 +14,10 @@ use serde_json::Value as Json;
 pub const FACTS_KEY: &str = "palisade_facts";
 
 /// (package, rule) of every fact of the built-in library.
-pub(crate) const BUILTIN_FACTS: [(&str, &str); 1] =
-    [("palisade.lib.rbac_admin_subjects", "computed")];
+pub(crate) const BUILTIN_FACTS: [(&str, &str); 2] = [
+    ("palisade.lib.rbac_admin_subjects", "computed"),
+    ("palisade.lib.rbac_scope", "computed"),
+];
 
 /// One fact of a compiled engine.
 #[derive(Debug, Clone)]

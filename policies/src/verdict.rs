@@ -144,18 +144,22 @@ impl Verdict {
             .map(|f| (f.rule.as_str(), f.message.as_str()))
             .collect();
         let groups = overlap::groups(&findings, |i| self.takes_part(&findings[i], subject));
-        let mut out = Vec::with_capacity(findings.len());
+        let mut slots: Vec<Option<Finding>> = findings.into_iter().map(Some).collect();
+        let mut out = Vec::with_capacity(slots.len());
         for group in groups {
-            let rules = group.iter().map(|&i| findings[i].rule.as_str());
+            let rules = group
+                .iter()
+                .filter_map(|&i| slots[i].as_ref().map(|f| f.rule.as_str()));
             if self.silenced(rules, subject) {
                 continue;
             }
-            let index = group[0];
-            let mut finding = findings[index].clone();
+            let mut members = group.iter().filter_map(|&i| slots[i].take());
+            let Some(mut finding) = members.next() else {
+                continue;
+            };
             let (mut outcome, mut preexisting) = self.grade(&mut finding, subject, &earlier);
             let mut also = Vec::new();
-            for &i in &group[1..] {
-                let mut other = findings[i].clone();
+            for mut other in members {
                 let (o, p) = self.grade(&mut other, subject, &earlier);
                 finding.message.push_str(&overlap::also_fails(&other));
                 finding.severity = finding.severity.max(other.severity);
@@ -171,7 +175,7 @@ impl Verdict {
                 outcome,
                 preexisting: preexisting && outcome != Enforcement::Deny,
                 also,
-                source: Some(index),
+                source: Some(group[0]),
             });
         }
         let overreach: Vec<&str> = subject

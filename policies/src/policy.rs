@@ -39,8 +39,10 @@ pub(crate) struct Policy {
 pub const FACTS_KEY: &str = "palisade_facts";
 
 /// (package, rule) of every fact of the built-in library.
-pub(crate) const BUILTIN_FACTS: [(&str, &str); 1] =
-    [("palisade.lib.rbac_admin_subjects", "computed")];
+pub(crate) const BUILTIN_FACTS: [(&str, &str); 2] = [
+    ("palisade.lib.rbac_admin_subjects", "computed"),
+    ("palisade.lib.rbac_scope", "computed"),
+];
 
 /// One fact of a compiled engine.
 #[derive(Debug, Clone)]

@@ -2,14 +2,17 @@
 //! it decides which apply (enabled rules, suppressions, exemptions), at what severity (a configured
 //! override sets a rule's top severity and never raises a finding the rule graded lower) and what
 //! each does: a `deny` finding at or above `fail-on` in a namespace whose enforcement is `deny`
-//! blocks; every other finding warns (or is recorded only, under `dryrun`).
+//! blocks; every other finding warns (or is recorded only, under `dryrun`). Two rules' findings
+//! about one problem are reported as one ([`crate::overlap`]).
 //!
 //! Admission adds two rules. DELETE is never blocked by built-in rules (deleting a bad object
 //! must always work). On UPDATE a finding the old object already had (same rule, same message)
 //! is a warning, not a denial: only what the update introduces blocks.
 
 use crate::settings::{Enforcement, Settings, Subject};
-use crate::{Action, Engine, Finding, IGNORE_ANNOTATION, IGNORE_POINTER, Operation, Severity};
+use crate::{
+    Action, Engine, Finding, IGNORE_ANNOTATION, IGNORE_POINTER, Operation, Severity, overlap,
+};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 
@@ -26,6 +29,10 @@ pub struct Judged {
     /// Set when an UPDATE denial became a warning because the old object had the same finding.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub preexisting: bool,
+    /// The other rules this one finding also stands for (one problem, one finding): their
+    /// findings about the same field are folded into it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<String>,
     /// Index of the finding in the list given to [`Verdict::judge`]; `None` for a finding the
     /// verdict adds itself (an ignore annotation that is not honoured).
     #[serde(skip)]
@@ -85,6 +92,11 @@ impl Verdict {
 
     /// Judges the findings of one object; `before` are the findings of the old object of an
     /// UPDATE. The result keeps the order of `findings`, with the suppression note last.
+    ///
+    /// Findings of two rules about one problem ([`crate::overlap`]) become one, under the more
+    /// specific rule, naming the other in its message and in `also`: it is dropped when either
+    /// rule is suppressed (unless either is unsuppressible) or exempted, and it is as severe and
+    /// does what the worse of the two would have done. A disabled rule takes no part.
     pub fn judge(
         &self,
         subject: &Subject,
@@ -96,35 +108,39 @@ impl Verdict {
             .iter()
             .map(|f| (f.rule.as_str(), f.message.as_str()))
             .collect();
-        let mut out = Vec::with_capacity(findings.len());
-        for (index, mut finding) in findings.into_iter().enumerate() {
-            let rule = finding.rule.as_str();
-            let info = self.rules.get(rule).copied();
-            if !self.settings.rule_enabled(rule)
-                || (subject.suppression.is_some_and(|s| s.covers(rule))
-                    && !self.settings.unsuppressible.contains(rule))
-                || self.settings.exemption(rule, subject).is_some()
-                || (subject.operation == Operation::Delete && info.is_some_and(|i| i.builtin))
-            {
+        let groups = overlap::groups(&findings, |i| self.takes_part(&findings[i], subject));
+        let mut slots: Vec<Option<Finding>> = findings.into_iter().map(Some).collect();
+        let mut out = Vec::with_capacity(slots.len());
+        for group in groups {
+            let rules = group
+                .iter()
+                .filter_map(|&i| slots[i].as_ref().map(|f| f.rule.as_str()));
+            if self.silenced(rules, subject) {
                 continue;
             }
-            let top = info.map_or(finding.severity, |i| i.top);
-            finding.severity = self.settings.severity(rule, finding.severity, top);
-            let enforcement = self.settings.enforcement(rule, subject);
-            let would_deny = finding.action == Action::Deny
-                && finding.severity >= self.settings.fail_on
-                && enforcement == Enforcement::Deny;
-            let preexisting = would_deny && earlier.contains(&(rule, finding.message.as_str()));
-            let outcome = match enforcement {
-                Enforcement::Dryrun => Enforcement::Dryrun,
-                _ if would_deny && !preexisting => Enforcement::Deny,
-                _ => Enforcement::Warn,
+            let mut members = group.iter().filter_map(|&i| slots[i].take());
+            let Some(mut finding) = members.next() else {
+                continue;
             };
+            let (mut outcome, mut preexisting) = self.grade(&mut finding, subject, &earlier);
+            let mut also = Vec::new();
+            for mut other in members {
+                let (o, p) = self.grade(&mut other, subject, &earlier);
+                finding.message.push_str(&overlap::also_fails(&other));
+                finding.severity = finding.severity.max(other.severity);
+                if other.action == Action::Deny {
+                    finding.action = Action::Deny;
+                }
+                outcome = stronger(outcome, o);
+                preexisting |= p;
+                also.push(other.rule);
+            }
             out.push(Judged {
                 finding,
                 outcome,
-                preexisting,
-                source: Some(index),
+                preexisting: preexisting && outcome != Enforcement::Deny,
+                also,
+                source: Some(group[0]),
             });
         }
         let overreach: Vec<&str> = subject
@@ -162,9 +178,69 @@ impl Verdict {
                 },
                 outcome: Enforcement::Warn,
                 preexisting: false,
+                also: Vec::new(),
                 source: None,
             });
         }
         Judgement { findings: out }
     }
+
+    /// Whether a finding is judged at all: its rule is enabled, and a DELETE is never judged by
+    /// built-in rules.
+    fn takes_part(&self, finding: &Finding, subject: &Subject) -> bool {
+        let builtin = self.rules.get(&finding.rule).is_some_and(|i| i.builtin);
+        self.settings.rule_enabled(&finding.rule)
+            && !(subject.operation == Operation::Delete && builtin)
+    }
+
+    /// Whether the findings of `rules` (one problem) are silenced: a valid ignore annotation names
+    /// one of them and none is unsuppressible, or an exemption covers one of them.
+    fn silenced<'r>(
+        &self,
+        rules: impl Iterator<Item = &'r str> + Clone,
+        subject: &Subject,
+    ) -> bool {
+        let unsuppressible = |r: &str| self.settings.unsuppressible.contains(r);
+        let suppressed = subject.suppression.is_some_and(|s| {
+            rules.clone().any(|r| s.covers(r)) && !rules.clone().any(unsuppressible)
+        });
+        suppressed
+            || rules
+                .into_iter()
+                .any(|r| self.settings.exemption(r, subject).is_some())
+    }
+
+    /// Sets the finding's configured severity; returns its outcome and whether an UPDATE denial
+    /// became a warning because the old object had the same finding.
+    fn grade(
+        &self,
+        finding: &mut Finding,
+        subject: &Subject,
+        earlier: &HashSet<(&str, &str)>,
+    ) -> (Enforcement, bool) {
+        let rule = finding.rule.as_str();
+        let top = self.rules.get(rule).map_or(finding.severity, |i| i.top);
+        finding.severity = self.settings.severity(rule, finding.severity, top);
+        let enforcement = self.settings.enforcement(rule, subject);
+        let would_deny = finding.action == Action::Deny
+            && finding.severity >= self.settings.fail_on
+            && enforcement == Enforcement::Deny;
+        let preexisting = would_deny && earlier.contains(&(rule, finding.message.as_str()));
+        let outcome = match enforcement {
+            Enforcement::Dryrun => Enforcement::Dryrun,
+            _ if would_deny && !preexisting => Enforcement::Deny,
+            _ => Enforcement::Warn,
+        };
+        (outcome, preexisting)
+    }
+}
+
+/// The outcome that does more: deny over warn over dryrun.
+fn stronger(a: Enforcement, b: Enforcement) -> Enforcement {
+    let rank = |e| match e {
+        Enforcement::Deny => 2,
+        Enforcement::Warn => 1,
+        Enforcement::Dryrun => 0,
+    };
+    if rank(b) > rank(a) { b } else { a }
 }

@@ -141,9 +141,10 @@ fn facts_computed_once_give_the_same_findings() {
     let with_facts = engine.inventory(inventory.clone());
     assert_eq!(
         with_facts.facts(),
-        Some(
-            json!({"palisade.lib.rbac_admin_subjects.computed": [{"kind": "Group", "name": "platform"}]})
-        )
+        Some(json!({
+            "palisade.lib.rbac_admin_subjects.computed": [{"kind": "Group", "name": "platform"}],
+            "palisade.lib.rbac_scope.computed": {"cluster-admin": ["platform-admins"]}
+        }))
     );
     let plain = palisade_policies::Inventory::new(inventory);
     assert_eq!(plain.facts(), None);

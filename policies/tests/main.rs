@@ -2,9 +2,12 @@
 
 mod batch;
 mod engine;
+mod host_mounts;
 mod mutation;
 mod mutation_psa;
+mod overlap;
 mod psa_conformance;
+mod psa_verdict;
 mod pss_agreement;
 mod rbac_agreement;
 mod verdict;

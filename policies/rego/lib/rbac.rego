@@ -129,11 +129,6 @@ names_path(x) := sprintf("%s/resourceNames", [x.path])
 # "a, b, c" for a set or array of strings.
 list(items) := concat(", ", sort([sprintf("%v", [i]) | some i in items]))
 
-# Where a rule reaches: every namespace it is bound in, or the Role's namespace.
-scope := "any namespace it is bound in (all of them through a ClusterRoleBinding)" if is_cluster_role
-
-scope := "its namespace" if is_role
-
 # True for a rule with `*` in apiGroups, resources and verbs: everything, like cluster-admin.
 full_wildcard(r) if {
 	"*" in r.apiGroups

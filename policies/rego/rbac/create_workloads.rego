@@ -34,7 +34,7 @@ deny contains v if {
 	kinds := created(x.rule)
 	count(kinds) > 0
 	v := {
-		"msg": sprintf("rule %d can create %s in %s, running any image as any service account there", [x.index, data.palisade.lib.rbac.list(kinds), data.palisade.lib.rbac.scope]),
+		"msg": sprintf("rule %d can create %s in %s, running any image as any service account there", [x.index, data.palisade.lib.rbac.list(kinds), data.palisade.lib.rbac_scope.scope]),
 		"path": data.palisade.lib.rbac.verb_path(x, {"create"}),
 	}
 }

@@ -1,7 +1,8 @@
 # RBAC-CSR-APPROVE: approving a CertificateSigningRequest takes update (or patch) on
 # certificatesigningrequests/approval and approve on the signer (signers in certificates.k8s.io,
 # named `<signer>` or `<domain>/*`). Together, with the kube-apiserver-client signer, they issue a
-# client certificate for any user or group, system:masters included. Signers and CSRs are
+# client certificate for any user or group, system:masters included. Either half alone approves
+# nothing (low: another role bound to the same subject could complete it). Signers and CSRs are
 # cluster-scoped, so only a ClusterRole can grant them; they are not in the core group.
 package palisade.rbac.csr_approve
 
@@ -42,17 +43,22 @@ client_signer if {
 	name in client_signers
 }
 
+# One half alone approves nothing, for no signer: a note (low) that another role could complete it.
 severity := "critical" if {
 	count(approval_rules) > 0
 	client_signer
 } else := "high" if {
 	count(approval_rules) > 0
 	count(signer_rules) > 0
-} else := "medium"
+} else := "low"
 
 both := "together with approve on signers" if count(signer_rules) > 0
 
-both := "(approve on signers is also needed)" if count(signer_rules) == 0
+both := "but not approve on signers, which is also needed: alone it approves nothing" if count(signer_rules) == 0
+
+approval_too := "" if count(approval_rules) > 0
+
+approval_too := " but not update on certificatesigningrequests/approval, which is also needed: alone it approves nothing" if count(approval_rules) == 0
 
 # The rules this policy looks at closely (see `touching`).
 relevant := data.palisade.lib.rbac.touching({group}, {"certificatesigningrequests/approval", "signers"})
@@ -72,7 +78,7 @@ deny contains v if {
 	data.palisade.lib.rbac.is_cluster_role
 	some x in signer_rules
 	v := {
-		"msg": sprintf("rule %d can approve requests for %s", [x.index, signers(x.rule)]),
+		"msg": sprintf("rule %d can approve requests for %s%s", [x.index, signers(x.rule), approval_too]),
 		"path": data.palisade.lib.rbac.verb_path(x, {"approve"}),
 		"severity": severity,
 	}

@@ -29,9 +29,17 @@ test_approval_with_apiserver_client_signer_is_critical if {
 	severities(v) == {"critical"}
 }
 
-test_one_half_is_medium if {
+# Either half alone approves for no signer: a low note, below the default fail-on.
+test_one_half_is_low if {
 	v := csr_approve.deny with input as role("ClusterRole", [approval])
-	severities(v) == {"medium"}
+	severities(v) == {"low"}
+	some f in v
+	contains(f.msg, "alone it approves nothing")
+	w := csr_approve.deny with input as role("ClusterRole", [{"apiGroups": [certs], "resources": ["signers"], "verbs": ["approve"]}])
+	severities(w) == {"low"}
+	some g in w
+	contains(g.msg, "any signer")
+	contains(g.msg, "alone it approves nothing")
 }
 
 test_wildcard_role_is_critical if {

@@ -29,7 +29,7 @@ deny contains v if {
 
 reach(r) := sprintf("the pods named %s", [data.palisade.lib.rbac.list(r.resourceNames)]) if r.narrowed
 
-reach(r) := sprintf("any pod in %s", [data.palisade.lib.rbac.scope]) if not r.narrowed
+reach(r) := sprintf("any pod in %s", [data.palisade.lib.rbac_scope.scope]) if not r.narrowed
 
 severity(r) := "medium" if r.narrowed
 

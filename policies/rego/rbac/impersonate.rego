@@ -50,9 +50,11 @@ deny contains v if {
 	}
 }
 
+# Narrowed to identities none of which holds cluster-admin (else the findings below are the truth).
 deny contains v if {
 	some x in relevant
 	x.rule.narrowed
+	not names_admin(x)
 	kinds := {t.resource | some t in targets; effective(t); data.palisade.lib.rbac.allows(x.rule, t.group, t.resource, "impersonate")}
 	count(kinds) > 0
 	v := {
@@ -76,6 +78,15 @@ deny contains v if {
 		"path": sprintf("%s/%d", [data.palisade.lib.rbac.names_path(x), k]),
 		"severity": "critical",
 	}
+}
+
+# A narrowed rule names an identity that holds cluster-admin (the finding above).
+names_admin(x) if {
+	some t in targets
+	effective(t)
+	data.palisade.lib.rbac.allows(x.rule, t.group, t.resource, "impersonate")
+	some name in x.rule.resourceNames
+	data.palisade.lib.rbac_admin.admin_subject(t.kind, name)
 }
 
 # User extras (`userextras/<key>` in authentication.k8s.io) add attributes to an impersonated user.

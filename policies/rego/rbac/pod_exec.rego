@@ -30,7 +30,7 @@ strongest(r, sub) := "create" if {
 
 reach(r) := sprintf("the pods named %s", [data.palisade.lib.rbac.list(r.resourceNames)]) if r.narrowed
 
-reach(r) := sprintf("any pod in %s", [data.palisade.lib.rbac.scope]) if not r.narrowed
+reach(r) := sprintf("any pod in %s", [data.palisade.lib.rbac_scope.scope]) if not r.narrowed
 
 named(r) := "named" if r.narrowed
 

@@ -23,7 +23,7 @@ deny contains v if {
 	verbs := data.palisade.lib.rbac.granted(x.rule, "", "secrets", read_verbs)
 	count(verbs) > 0
 	v := {
-		"msg": sprintf("rule %d can %s every Secret in %s", [x.index, data.palisade.lib.rbac.list(verbs), data.palisade.lib.rbac.scope]),
+		"msg": sprintf("rule %d can %s every Secret in %s", [x.index, data.palisade.lib.rbac.list(verbs), data.palisade.lib.rbac_scope.scope]),
 		"path": data.palisade.lib.rbac.verb_path(x, read_verbs),
 	}
 }

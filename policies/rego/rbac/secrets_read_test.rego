@@ -24,6 +24,19 @@ test_get_list_secrets_denied if {
 	contains(f.msg, "get, list")
 }
 
+# Every namespace only when a ClusterRoleBinding binds the ClusterRole.
+test_reach_says_every_namespace_only_when_cluster_bound if {
+	rules := [{"apiGroups": [""], "resources": ["secrets"], "verbs": ["get"]}]
+	unbound := secrets_read.deny with input as role("ClusterRole", rules)
+	{f.msg | some f in unbound} == {"rule 0 can get every Secret in any namespace it is bound in"}
+	crb := {"kind": "ClusterRoleBinding", "metadata": {"name": "readers"}, "roleRef": {"kind": "ClusterRole", "name": "r"}}
+	inv := {"cluster": {"rbac.authorization.k8s.io/v1": {"ClusterRoleBinding": {"readers": crb}}}}
+	bound := secrets_read.deny with input as role("ClusterRole", rules) with data.inventory as inv
+	{f.msg | some f in bound} == {"rule 0 can get every Secret in every namespace (through the ClusterRoleBinding readers)"}
+	in_role := secrets_read.deny with input as role("Role", rules) with data.inventory as inv
+	{f.msg | some f in in_role} == {"rule 0 can get every Secret in its namespace"}
+}
+
 test_watch_alone_is_a_read if {
 	v := secrets_read.deny with input as role("Role", [{"apiGroups": [""], "resources": ["secrets"], "verbs": ["watch"]}])
 	count(v) == 1

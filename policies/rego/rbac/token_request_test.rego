@@ -30,6 +30,7 @@ test_narrowed_to_admin_service_account_is_critical if {
 	crb := {"kind": "ClusterRoleBinding", "roleRef": {"kind": "ClusterRole", "name": "cluster-admin"}, "subjects": [{"kind": "ServiceAccount", "name": "deployer", "namespace": "ci"}]}
 	inv := {"cluster": {"rbac.authorization.k8s.io/v1": {"ClusterRoleBinding": {"ci-admin": crb}}}}
 	v := token_request.deny with input as role("ClusterRole", [object.union(token_rule, {"resourceNames": ["builder", "deployer"]})]) with data.inventory as inv
+	count(v) == 1
 	some f in v
 	f.severity == "critical"
 	f.path == "/rules/0/resourceNames/1"

@@ -76,6 +76,7 @@ fn judged(rule: &str, message: &str, outcome: Enforcement) -> Judged {
         },
         outcome,
         preexisting: false,
+        also: Vec::new(),
         source: Some(0),
     }
 }

@@ -1,0 +1,67 @@
+# POD-SENSITIVE-HOST-MOUNT: a hostPath volume that reaches a container runtime socket, the host's
+# root, configuration, credentials, kernel interfaces, devices, or kubelet, etcd or runtime state
+# (the table in lib/host_paths.rego). Not a Pod Security rule: a PSS-HOST-PATH-VOLUMES suppression
+# does not hide it. Graded by what the path reaches and by whether any container may write it.
+package palisade.pod.sensitive_host_mount
+
+metadata := {
+	"id": "POD-SENSITIVE-HOST-MOUNT",
+	"title": "Sensitive host path mounted",
+	"severity": "critical",
+	"kinds": ["Pod", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController"],
+	"remediation": "Mount no host path that holds runtime sockets, credentials, host configuration or kernel interfaces: use the Kubernetes API, projected service account tokens, CSI volumes or ConfigMaps instead. A node agent that truly needs one mounts the narrowest path with readOnly: true on every volumeMount (which does not protect a socket or a device) and says why in palisade.dev/ignore.",
+}
+
+# The judgement of one volume is on the volume's own path, not on a volumeMount's subPath: the pod
+# spec grants the whole path to any container (an ephemeral one included) that mounts it.
+deny contains v if {
+	some i, volume in data.palisade.lib.pods.spec.volumes
+	raw := volume.hostPath.path
+	is_string(raw)
+	raw != ""
+	name := object.get(volume, "name", "")
+	mounts := [m | some c in data.palisade.lib.pods.containers; some m in mounts_of(c, name)]
+	mode := mode_of(mounts)
+	resolved := data.palisade.lib.host_paths.resolve(raw)
+	found := data.palisade.lib.host_paths.worst(resolved, mode)
+	v := {
+		"msg": sprintf("sensitive host mount (volume %q mounts %s %s%s — %s)", [
+			name, shown(raw, resolved), access(mounts), where(found), found.danger,
+		]),
+		"path": sprintf("%s/volumes/%d/hostPath/path", [data.palisade.lib.pods.spec_path, i]),
+		"severity": found.severity,
+	}
+}
+
+# The volumeMounts of volume `name` in container `c`: {"who", "writable"}. A mount is writable
+# unless it says readOnly: true.
+mounts_of(c, name) := [m |
+	some mount in object.get(c.container, "volumeMounts", [])
+	mount.name == name
+	m := {"who": c.who, "writable": object.get(mount, "readOnly", false) != true}
+]
+
+# `rw` when any container may write the volume, else `ro` (also when no container mounts it yet).
+# Two rules rather than `else`: regorus 0.14's VM leaves a function undefined when a body that
+# iterates (`some … in`) fails and an `else` follows.
+mode_of(mounts) := "rw" if writable(mounts)
+
+mode_of(mounts) := "ro" if not writable(mounts)
+
+writable(mounts) if {
+	some m in mounts
+	m.writable
+}
+
+access(mounts) := sprintf("writable (%s)", [writers[0]]) if {
+	writers := [m.who | some m in mounts; m.writable]
+	count(writers) > 0
+} else := "read-only" if {
+	count(mounts) > 0
+} else := "read-only (no container mounts it yet)"
+
+shown(raw, resolved) := sprintf("%q", [raw]) if raw == resolved
+else := sprintf("%q (read as %s)", [raw, resolved])
+
+where(found) := "" if found.relation == "is"
+else := sprintf(", which %s %s", [found.relation, found.entry])

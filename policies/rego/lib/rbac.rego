@@ -151,7 +151,7 @@ subjects contains {"subject": s, "index": i, "path": sprintf("/subjects/%d/name"
 # What rule `r` grants of `targets` (objects with `group`, `resource` and the set of `verbs` that
 # matter on it), limited to the verbs in `wanted`, as "verbs resource" texts joined by "; ";
 # undefined when it grants none of them.
-grants(r, targets, wanted) := concat("; ", found) if {
+grants(r, targets, wanted) := concat("; ", sort(found)) if {
 	found := [sprintf("%s %s", [list(verbs), t.resource]) |
 		some t in targets
 		verbs := granted(r, t.group, t.resource, t.verbs & wanted)

@@ -214,3 +214,8 @@ reaches_kube_system if {
 	is_role
 	role_namespace == "kube-system"
 }
+
+# Where a role that reaches kube-system reaches, for messages.
+kube_system_reach := "kube-system" if is_role
+
+kube_system_reach := sprintf("%s, kube-system included", [scope]) if is_cluster_role

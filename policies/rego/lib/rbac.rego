@@ -150,14 +150,15 @@ subjects contains {"subject": s, "index": i, "path": sprintf("/subjects/%d/name"
 
 # What rule `r` grants of `targets` (objects with `group`, `resource` and the set of `verbs` that
 # matter on it), limited to the verbs in `wanted`, as "verbs resource" texts joined by "; ";
-# undefined when it grants none of them.
-grants(r, targets, wanted) := concat("; ", sort(found)) if {
-	found := [sprintf("%s %s", [list(verbs), t.resource]) |
+# undefined when it grants none of them. Resources granted the same verbs share one text.
+grants(r, targets, wanted) := concat("; ", sort(texts)) if {
+	found := [{"verbs": list(verbs), "resource": t.resource} |
 		some t in targets
 		verbs := granted(r, t.group, t.resource, t.verbs & wanted)
 		count(verbs) > 0
 	]
 	count(found) > 0
+	texts := {sprintf("%s %s", [f.verbs, list({g.resource | some g in found; g.verbs == f.verbs})]) | some f in found}
 }
 
 # The verbs of rule `r` that would be one of `wanted` but for their case. The authorizer compares

@@ -27,7 +27,7 @@ crds := [{"group": "apiextensions.k8s.io", "resource": "customresourcedefinition
 targets := array.concat(apiservices, crds)
 
 # What each kind of object lets its writer do, and how severe that is.
-kinds := [
+powers := [
 	{"targets": apiservices, "why": "every request of an API group then goes to a service of its choosing", "severity": "high"},
 	{"targets": crds, "why": "deleting or changing one reaches every custom resource of it", "severity": "medium"},
 ]
@@ -39,16 +39,15 @@ deny contains v if {
 	data.palisade.lib.rbac.is_cluster_role
 	some x in relevant
 	not x.rule.narrowed
-	some k in kinds
+	some k in powers
 	granted := data.palisade.lib.rbac.grants(x.rule, k.targets, write_verbs)
-	v := object.union(
-		{
-			"msg": sprintf("rule %d can %s: %s", [x.index, granted, k.why]),
-			"path": data.palisade.lib.rbac.verb_path(x, write_verbs),
-		},
-		{"severity": s | s := k.severity; s != "high"},
-	)
+	v := finding(sprintf("rule %d can %s: %s", [x.index, granted, k.why]), data.palisade.lib.rbac.verb_path(x, write_verbs), k.severity)
 }
+
+# A finding at the rule's top severity carries none; a lower one says which.
+finding(msg, path, "high") := {"msg": msg, "path": path}
+
+finding(msg, path, severity) := {"msg": msg, "path": path, "severity": severity} if severity != "high"
 
 deny contains v if {
 	data.palisade.lib.rbac.is_cluster_role

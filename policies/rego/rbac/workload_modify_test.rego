@@ -12,7 +12,7 @@ test_patch_deployments_and_update_pods if {
 	])
 	{f.path | some f in v} == {"/rules/0/verbs/1", "/rules/1/verbs/1"}
 	some f in v
-	contains(f.msg, "patch daemonsets; patch deployments")
+	contains(f.msg, "patch daemonsets, deployments")
 	contains(f.msg, "its namespace")
 	not f.severity
 }

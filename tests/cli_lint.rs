@@ -299,6 +299,55 @@ fn a_severity_override_never_raises_narrowed_findings() {
     );
 }
 
+/// Each RBAC escalation-path rule on the line of the verb (or resourceNames, or rule) it is
+/// about, at the severity its reach gives it: cluster-wide or in kube-system high, in an
+/// application namespace lower, narrowed low, a cluster-scoped resource in a Role an info note.
+#[test]
+fn rbac_escalation_paths_at_exact_lines() {
+    let file = repo("tests/data/rbac/escalation-paths.yaml");
+    let (code, json, stderr) = lint_json(&[&file], None);
+    assert_eq!(code, 1, "{stderr}");
+    let mut got: Vec<(String, usize, String)> = findings(&json)
+        .iter()
+        .filter(|f| f["file"] == file.as_str())
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or_default().to_string(),
+                f["line"].as_u64().unwrap_or(0) as usize,
+                f["severity"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    let at = |rule: &str, needle: &str, severity: &str| {
+        (
+            rule.to_string(),
+            line_of(&file, needle),
+            severity.to_string(),
+        )
+    };
+    let mut want = vec![
+        at("RBAC-NODES-WRITE", "# nodes-write", "high"),
+        at("RBAC-WORKLOAD-MODIFY", "# workload-modify", "medium"),
+        at("RBAC-POD-DELETE", "# pod-delete", "medium"),
+        at("RBAC-NAMESPACES-WRITE", "# namespaces-write", "high"),
+        at("RBAC-API-EXTENSIONS", "# api-extensions", "high"),
+        at("RBAC-WEBHOOK-CONFIG", "# webhook-config", "high"),
+        at("RBAC-CONFIGMAPS-WRITE", "# configmaps-cluster", "high"),
+        at("RBAC-SECRETS-WRITE", "# secrets-kube-system", "high"),
+        at("RBAC-CONFIGMAPS-WRITE", "# configmaps-app", "low"),
+        at("RBAC-CONFIGMAPS-WRITE", "# configmaps-narrowed", "low"),
+        // The note points at the rule (`- apiGroups:`), the line above `resources: [nodes]`.
+        (
+            "RBAC-NODES-WRITE".to_string(),
+            line_of(&file, "# nodes-in-a-role") - 2,
+            "info".to_string(),
+        ),
+    ];
+    want.sort();
+    assert_eq!(got, want, "{json:#}");
+}
+
 #[test]
 fn rules_lists_the_catalogue_as_json() {
     let out = palisade()
@@ -315,7 +364,7 @@ fn rules_lists_the_catalogue_as_json() {
         .collect();
     let pss = ids.iter().filter(|i| i.starts_with("PSS-")).count();
     let rbac = ids.iter().filter(|i| i.starts_with("RBAC-")).count();
-    assert_eq!((pss, rbac), (18, 15), "{ids:?}");
+    assert_eq!((pss, rbac), (18, 22), "{ids:?}");
 }
 
 /// kubectl reads `yes` as true (YAML 1.1); CI must too, or a host-namespace pod slips through.

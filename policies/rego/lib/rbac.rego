@@ -142,3 +142,76 @@ subjects contains {"subject": s, "index": i, "path": sprintf("/subjects/%d/name"
 	some i, s in array_or_empty(obj, "subjects")
 	is_object(s)
 }
+
+# What rule `r` grants of `targets` (objects with `group`, `resource` and the set of `verbs` that
+# matter on it), limited to the verbs in `wanted`, as "verbs resource" texts joined by "; ";
+# undefined when it grants none of them. Resources granted the same verbs share one text.
+grants(r, targets, wanted) := concat("; ", sort(texts)) if {
+	found := [{"verbs": list(verbs), "resource": t.resource} |
+		some t in targets
+		verbs := granted(r, t.group, t.resource, t.verbs & wanted)
+		count(verbs) > 0
+	]
+	count(found) > 0
+	texts := {sprintf("%s %s", [f.verbs, list({g.resource | some g in found; g.verbs == f.verbs})]) | some f in found}
+}
+
+# The verbs of rule `r` that would be one of `wanted` but for their case. The authorizer compares
+# verbs exactly, so `Update` grants nothing.
+miscased(r, wanted) := {v |
+	some v in r.verbs
+	is_string(v)
+	not v in wanted
+	lower(v) in wanted
+}
+
+# Info notes for rules among `relevant` that reach one of `targets` but list one of `wanted` in
+# the wrong case: what the author meant is not granted.
+miscased_notes(relevant, targets, wanted) := {v |
+	some x in relevant
+	bad := miscased(x.rule, wanted)
+	count(bad) > 0
+	some t in targets
+	reaches(x.rule, t.group, t.resource)
+	v := {
+		"msg": sprintf("rule %d lists %s: verbs are case-sensitive, so these grant nothing", [x.index, list(bad)]),
+		"path": x.path,
+		"severity": "info",
+	}
+}
+
+# Info notes for rules of a Role that name one of `targets` (cluster-scoped resources) outright:
+# a Role grants nothing on cluster-scoped resources. A `*` in a Role is not noted; it means the
+# namespaced resources there.
+cluster_scoped_notes(targets) := {v |
+	is_role
+	some x in rules
+	named := {t.resource | some t in targets; t.resource in x.rule.resource_set; group_matches(x.rule, t.group)}
+	count(named) > 0
+	v := {
+		"msg": sprintf("rule %d grants %s in a Role; these are cluster-scoped, so this grants nothing", [x.index, list(named)]),
+		"path": x.path,
+		"severity": "info",
+	}
+}
+
+# The namespace of the Role under review: its metadata, else the request's.
+role_namespace := obj.metadata.namespace if {
+	is_string(obj.metadata.namespace)
+} else := input.review.namespace if {
+	is_string(input.review.namespace)
+}
+
+# True when the role reaches kube-system: a ClusterRole (bound by a ClusterRoleBinding, or by a
+# RoleBinding there), or a Role in kube-system.
+reaches_kube_system if is_cluster_role
+
+reaches_kube_system if {
+	is_role
+	role_namespace == "kube-system"
+}
+
+# Where a role that reaches kube-system reaches, for messages.
+kube_system_reach := "kube-system" if is_role
+
+kube_system_reach := sprintf("%s, kube-system included", [scope]) if is_cluster_role

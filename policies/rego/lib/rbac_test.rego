@@ -38,3 +38,15 @@ test_missing_and_null_lists_read_as_empty if {
 	not r.narrowed
 	not rbac.allows(r, "", "pods", "get")
 }
+
+test_grants_lists_verbs_per_target if {
+	targets := [{"group": "", "resource": "nodes", "verbs": {"update", "delete"}}, {"group": "", "resource": "nodes/status", "verbs": {"update"}}]
+	rbac.grants(rule([""], ["*"], ["*"]), targets, {"update", "delete"}) == "delete, update nodes; update nodes/status"
+	rbac.grants(rule([""], ["nodes"], ["update", "get"]), targets, {"update"}) == "update nodes"
+	not rbac.grants(rule([""], ["nodes"], ["get"]), targets, {"update", "delete"})
+}
+
+test_miscased_verbs if {
+	rbac.miscased(rule([""], ["pods"], ["Update", "patch", "GET"]), {"update", "patch"}) == {"Update"}
+	rbac.miscased(rule([""], ["pods"], ["update"]), {"update"}) == set()
+}

@@ -1,21 +1,31 @@
 # RBAC-WEBHOOK-CONFIG: writing ValidatingWebhookConfigurations or MutatingWebhookConfigurations
 # lets a subject switch admission control off (Palisade's included), or send every object to a
-# webhook of its choosing that may change it. Narrowed by resourceNames, update, patch and delete
-# reach only the named configurations (a controller patching its own caBundle, say); create and
-# deletecollection cannot be narrowed, so such a rule grants neither.
+# webhook of its choosing that may change it. Admission policies (Validating/Mutating
+# AdmissionPolicies and their bindings) are the same power in CEL: delete or rebind one and its
+# checks are gone, write a mutating one and it changes every object it matches. Narrowed by
+# resourceNames, update, patch and delete reach only the named objects (a controller patching its
+# own caBundle, say); create and deletecollection cannot be narrowed, so such a rule grants neither. All of these are
+# cluster-scoped: a Role naming them grants nothing (an info note).
 package palisade.rbac.webhook_config
 
 metadata := {
 	"id": "RBAC-WEBHOOK-CONFIG",
-	"title": "Write admission webhook configurations",
+	"title": "Write admission webhook configurations or admission policies",
 	"severity": "high",
-	"kinds": ["ClusterRole"],
-	"remediation": "Grant write access to webhook configurations only to their own controller, narrowed by resourceNames to its configurations. Aggregated ClusterRoles (aggregationRule) are not checked yet.",
+	"kinds": ["Role", "ClusterRole"],
+	"remediation": "Grant write access to webhook configurations and admission policies only to their own controller, narrowed by resourceNames to its own objects. Aggregated ClusterRoles (aggregationRule) are not checked yet.",
 }
 
 group := "admissionregistration.k8s.io"
 
-resources := ["validatingwebhookconfigurations", "mutatingwebhookconfigurations"]
+resources := [
+	"validatingwebhookconfigurations",
+	"mutatingwebhookconfigurations",
+	"validatingadmissionpolicies",
+	"validatingadmissionpolicybindings",
+	"mutatingadmissionpolicies",
+	"mutatingadmissionpolicybindings",
+]
 
 write_verbs := {"create", "update", "patch", "delete", "deletecollection"}
 
@@ -48,7 +58,7 @@ deny contains v if {
 	x.rule.narrowed
 	granted := pairs(x.rule, named_verbs)
 	v := {
-		"msg": sprintf("rule %d can %s only for the configurations named %s", [x.index, granted, data.palisade.lib.rbac.list(x.rule.resourceNames)]),
+		"msg": sprintf("rule %d can %s only for the objects named %s", [x.index, granted, data.palisade.lib.rbac.list(x.rule.resourceNames)]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "low",
 	}
@@ -65,3 +75,14 @@ warn contains v if {
 		"severity": "info",
 	}
 }
+
+warn contains v if {
+	data.palisade.lib.rbac.is_cluster_role
+	some v in data.palisade.lib.rbac.miscased_notes(relevant, targets, write_verbs)
+}
+
+warn contains v if {
+	some v in data.palisade.lib.rbac.cluster_scoped_notes(targets)
+}
+
+targets := [{"group": group, "resource": res, "verbs": write_verbs} | some res in resources]

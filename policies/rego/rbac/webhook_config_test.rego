@@ -44,3 +44,46 @@ test_narrowed_create_is_ineffective if {
 	w := webhook_config.warn with input as input_
 	{f.severity | some f in w} == {"info"}
 }
+
+policies := ["validatingadmissionpolicies", "validatingadmissionpolicybindings", "mutatingadmissionpolicies", "mutatingadmissionpolicybindings"]
+
+test_write_admission_policies_is_high if {
+	every res in policies {
+		v := webhook_config.deny with input as role("ClusterRole", [{"apiGroups": [admission], "resources": [res], "verbs": ["get", "delete"]}])
+		count(v) == 1
+		some f in v
+		not f.severity
+		f.path == "/rules/0/verbs/1"
+		contains(f.msg, res)
+	}
+}
+
+test_admission_policy_status_and_reads_are_fine if {
+	count(webhook_config.deny) == 0 with input as role("ClusterRole", [{"apiGroups": [admission], "resources": policies, "verbs": ["get", "list", "watch"]}])
+	count(webhook_config.deny) == 0 with input as role("ClusterRole", [{"apiGroups": [admission], "resources": ["*/status", "validatingadmissionpolicies/status"], "verbs": ["update", "patch"]}])
+	count(webhook_config.deny) == 0 with input as role("ClusterRole", [{"apiGroups": [""], "resources": policies, "verbs": ["patch"]}])
+}
+
+test_narrowed_admission_policy_patch_is_low if {
+	input_ := role("ClusterRole", [{"apiGroups": [admission], "resources": ["validatingadmissionpolicies"], "verbs": ["patch", "create"], "resourceNames": ["require-labels"]}])
+	v := webhook_config.deny with input as input_
+	{f.severity | some f in v} == {"low"}
+	w := webhook_config.warn with input as input_
+	{f.severity | some f in w} == {"info"}
+}
+
+test_wrong_case_verbs_grant_nothing if {
+	input_ := role("ClusterRole", [{"apiGroups": [admission], "resources": ["mutatingadmissionpolicies"], "verbs": ["Create", "Patch"]}])
+	count(webhook_config.deny) == 0 with input as input_
+	w := webhook_config.warn with input as input_
+	count(w) == 1
+}
+
+test_role_grants_nothing_on_admission_configuration if {
+	input_ := role("Role", [{"apiGroups": [admission], "resources": ["mutatingwebhookconfigurations", "validatingadmissionpolicies"], "verbs": ["*"]}])
+	count(webhook_config.deny) == 0 with input as input_
+	w := webhook_config.warn with input as input_
+	count(w) == 1
+	some f in w
+	f.severity == "info"
+}

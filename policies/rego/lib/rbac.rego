@@ -215,3 +215,6 @@ reaches_kube_system if {
 kube_system_reach := "kube-system" if is_role
 
 kube_system_reach := sprintf("%s, kube-system included", [scope]) if is_cluster_role
+
+# Where the role's rules reach, for messages (see rbac_scope.rego).
+scope := data.palisade.lib.rbac_scope.scope

@@ -24,10 +24,18 @@ test_every_controller_counts if {
 }
 
 test_cluster_role_reaches_every_namespace if {
-	v := workload_modify.deny with input as role("ClusterRole", [{"apiGroups": ["batch"], "resources": ["cronjobs"], "verbs": ["update"]}])
+	input_ := role("ClusterRole", [{"apiGroups": ["batch"], "resources": ["cronjobs"], "verbs": ["update"]}])
+	v := workload_modify.deny with input as input_ with data.inventory as bound("ops")
 	some f in v
-	contains(f.msg, "ClusterRoleBinding")
+	contains(f.msg, "every namespace (through the ClusterRoleBinding ops)")
+	unbound := workload_modify.deny with input as input_
+	some g in unbound
+	contains(g.msg, "in any namespace it is bound in")
 }
+
+# The inventory of a cluster where ClusterRoleBinding `name` binds ClusterRole "r".
+bound(name) := {"cluster": {"rbac.authorization.k8s.io/v1": {"ClusterRoleBinding": {name: {"roleRef": {"kind": "ClusterRole", "name": "r"}}}}}}
+
 
 test_wildcards_reach_workloads if {
 	v := workload_modify.deny with input as role("ClusterRole", [{"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]}])

@@ -256,3 +256,11 @@ kube_system_reach := sprintf("%s, kube-system included", [scope]) if is_cluster_
 
 # Where the role's rules reach, for messages (see rbac_scope.rego).
 scope := data.palisade.lib.rbac_scope.scope
+
+# How to fix findings about a rule already narrowed by resourceNames, in place of a rule's
+# "narrow it with resourceNames" (its metadata's remediation): findings carry them as `remediation`.
+narrowed_remediation := "This rule is already narrowed by resourceNames: check that each name is one the subject needs, and remove the others."
+
+unnamed_remediation := "resourceNames cannot narrow create or deletecollection (their requests name no object): remove these verbs from the narrowed rule, or grant them in a rule of their own if the subject needs them."
+
+admin_name_remediation := "Remove this name from resourceNames: it reaches cluster-admin, so narrowing to it narrows nothing."

@@ -48,5 +48,11 @@ warn contains v if {
 		"msg": sprintf("%s: resourceNames cannot narrow create (a create request names no object), so it grants no create on %s", [x.name, data.palisade.lib.rbac.list(kinds)]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "info",
+		"remediation": data.palisade.lib.rbac.unnamed_remediation,
 	}
+}
+
+warn contains v if {
+	targets := [{"group": w.group, "resource": w.resource, "verbs": {"create"}} | some w in workloads]
+	some v in data.palisade.lib.rbac.miscased_notes(relevant, targets, {"create"})
 }

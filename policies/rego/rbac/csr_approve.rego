@@ -3,14 +3,15 @@
 # named `<signer>` or `<domain>/*`). Together, with the kube-apiserver-client signer, they issue a
 # client certificate for any user or group, system:masters included. Either half alone approves
 # nothing (low: another role bound to the same subject could complete it). Signers and CSRs are
-# cluster-scoped, so only a ClusterRole can grant them; they are not in the core group.
+# cluster-scoped, so only a ClusterRole can grant them (a Role naming them grants nothing: an info
+# note); they are not in the core group.
 package palisade.rbac.csr_approve
 
 metadata := {
 	"id": "RBAC-CSR-APPROVE",
 	"title": "Approve certificate signing requests",
 	"severity": "high",
-	"kinds": ["ClusterRole"],
+	"kinds": ["Role", "ClusterRole"],
 	"remediation": "Grant CSR approval only to the controller that needs it, with approve narrowed by resourceNames to its own signer.",
 }
 
@@ -101,4 +102,18 @@ warn contains v if {
 		"path": data.palisade.lib.rbac.field_path(x, sprintf("/resources/%d", [j])),
 		"severity": "info",
 	}
+}
+
+targets := [
+	{"group": group, "resource": "certificatesigningrequests/approval", "verbs": approval_verbs},
+	{"group": group, "resource": "signers", "verbs": {"approve"}},
+]
+
+warn contains v if {
+	data.palisade.lib.rbac.is_cluster_role
+	some v in data.palisade.lib.rbac.miscased_notes(relevant, targets, approval_verbs | {"approve"})
+}
+
+warn contains v if {
+	some v in data.palisade.lib.rbac.cluster_scoped_notes(targets)
 }

@@ -34,3 +34,8 @@ reach(r) := sprintf("any pod in %s", [data.palisade.lib.rbac_scope.scope]) if no
 severity(r) := "medium" if r.narrowed
 
 severity(r) := "high" if not r.narrowed
+
+warn contains v if {
+	targets := [{"group": "", "resource": "pods/ephemeralcontainers", "verbs": write_verbs}]
+	some v in data.palisade.lib.rbac.miscased_notes(relevant, targets, write_verbs)
+}

@@ -67,6 +67,7 @@ deny contains v if {
 		"msg": sprintf("%s grants %s only on the roles named %s", [x.name, data.palisade.lib.rbac.list(granted), data.palisade.lib.rbac.list(x.rule.resourceNames)]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "low",
+		"remediation": data.palisade.lib.rbac.narrowed_remediation,
 	}
 }
 
@@ -81,6 +82,7 @@ deny contains v if {
 		"msg": sprintf("%s grants %s on ClusterRole %q, which grants everything (%s)", [x.name, data.palisade.lib.rbac.list(granted), name, admin_reach]),
 		"path": data.palisade.lib.rbac.field_path(x, sprintf("/resourceNames/%d", [k])),
 		"severity": admin_severity,
+		"remediation": data.palisade.lib.rbac.admin_name_remediation,
 	}
 }
 
@@ -109,4 +111,13 @@ warn contains v if {
 		"path": data.palisade.lib.rbac.verb_path(x, {"escalate"}),
 		"severity": "info",
 	}
+}
+
+targets := [
+	{"group": group, "resource": "roles", "verbs": verbs},
+	{"group": group, "resource": "clusterroles", "verbs": verbs},
+]
+
+warn contains v if {
+	some v in data.palisade.lib.rbac.miscased_notes(relevant, targets, verbs)
 }

@@ -61,6 +61,7 @@ deny contains v if {
 		"msg": sprintf("%s can impersonate only the %s named %s", [x.name, data.palisade.lib.rbac.list(kinds), data.palisade.lib.rbac.list(x.rule.resourceNames)]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "low",
+		"remediation": data.palisade.lib.rbac.narrowed_remediation,
 	}
 }
 
@@ -77,6 +78,7 @@ deny contains v if {
 		"msg": sprintf("%s can impersonate %s %q, which holds cluster-admin", [x.name, lower(t.kind), name]),
 		"path": data.palisade.lib.rbac.field_path(x, sprintf("/resourceNames/%d", [k])),
 		"severity": "critical",
+		"remediation": data.palisade.lib.rbac.admin_name_remediation,
 	}
 }
 
@@ -129,4 +131,8 @@ warn contains v if {
 		"path": data.palisade.lib.rbac.verb_path(x, {"impersonate"}),
 		"severity": "info",
 	}
+}
+
+warn contains v if {
+	some v in data.palisade.lib.rbac.miscased_notes(relevant, [{"group": t.group, "resource": t.resource} | some t in targets], {"impersonate"})
 }

@@ -41,13 +41,13 @@ severity(verbs) := "critical" if {
 	verb in exec_verbs
 } else := "high"
 
+targets := [{"group": "", "resource": "nodes/proxy", "verbs": proxy_verbs}]
+
 warn contains v if {
-	data.palisade.lib.rbac.is_role
-	some x in data.palisade.lib.rbac.rules
-	"nodes/proxy" in x.rule.resources
-	v := {
-		"msg": sprintf("%s grants nodes/proxy in a Role; nodes are cluster-scoped, so this grants nothing", [x.name]),
-		"path": x.path,
-		"severity": "info",
-	}
+	data.palisade.lib.rbac.is_cluster_role
+	some v in data.palisade.lib.rbac.miscased_notes(relevant, targets, proxy_verbs)
+}
+
+warn contains v if {
+	some v in data.palisade.lib.rbac.cluster_scoped_notes(targets)
 }

@@ -44,6 +44,7 @@ deny contains v if {
 		"msg": sprintf("%s can %s only for the pods named %s", [x.name, granted, data.palisade.lib.rbac.list(x.rule.resourceNames)]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "low",
+		"remediation": data.palisade.lib.rbac.narrowed_remediation,
 	}
 }
 
@@ -55,6 +56,7 @@ warn contains v if {
 		"msg": sprintf("%s: resourceNames cannot narrow deletecollection (its request names no object), so it grants none of it (%s)", [x.name, granted]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "info",
+		"remediation": data.palisade.lib.rbac.unnamed_remediation,
 	}
 }
 

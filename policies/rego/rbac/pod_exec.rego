@@ -49,3 +49,8 @@ deny contains v if {
 		"severity": severities[sub][verb][named(x.rule)],
 	}
 }
+
+warn contains v if {
+	targets := [{"group": "", "resource": sub, "verbs": {"get", "create"}} | some sub, _ in subresources]
+	some v in data.palisade.lib.rbac.miscased_notes(relevant, targets, {"get", "create"})
+}

@@ -37,5 +37,10 @@ warn contains v if {
 		"msg": sprintf("%s can %s only the Secrets named %s", [x.name, data.palisade.lib.rbac.list(verbs), data.palisade.lib.rbac.list(x.rule.resourceNames)]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "low",
+		"remediation": data.palisade.lib.rbac.narrowed_remediation,
 	}
+}
+
+warn contains v if {
+	some v in data.palisade.lib.rbac.miscased_notes(relevant, [{"group": "", "resource": "secrets", "verbs": read_verbs}], read_verbs)
 }

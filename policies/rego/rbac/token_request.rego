@@ -40,6 +40,7 @@ deny contains v if {
 		"msg": sprintf("%s can mint tokens only for the service accounts named %s", [x.name, data.palisade.lib.rbac.list(x.rule.resourceNames)]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "medium",
+		"remediation": data.palisade.lib.rbac.narrowed_remediation,
 	}
 }
 
@@ -53,10 +54,16 @@ deny contains v if {
 		"msg": sprintf("%s can mint tokens for service account %q, which holds cluster-admin", [x.name, name]),
 		"path": data.palisade.lib.rbac.field_path(x, sprintf("/resourceNames/%d", [k])),
 		"severity": "critical",
+		"remediation": data.palisade.lib.rbac.admin_name_remediation,
 	}
 }
 
 names_admin(x) if {
 	some name in x.rule.resourceNames
 	data.palisade.lib.rbac_admin.admin_subject("ServiceAccount", name)
+}
+
+warn contains v if {
+	targets := [{"group": "", "resource": "serviceaccounts/token", "verbs": {"create"}}]
+	some v in data.palisade.lib.rbac.miscased_notes(relevant, targets, {"create"})
 }

@@ -61,6 +61,7 @@ deny contains v if {
 		"msg": sprintf("%s can %s only for the objects named %s", [x.name, granted, data.palisade.lib.rbac.list(x.rule.resourceNames)]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "low",
+		"remediation": data.palisade.lib.rbac.narrowed_remediation,
 	}
 }
 
@@ -73,6 +74,7 @@ warn contains v if {
 		"msg": sprintf("%s: resourceNames cannot narrow create or deletecollection (their requests name no object), so it grants neither (%s)", [x.name, granted]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "info",
+		"remediation": data.palisade.lib.rbac.unnamed_remediation,
 	}
 }
 

@@ -105,3 +105,72 @@ fn aggregated_cluster_roles_at_the_selector_that_picks_each_power() {
         "{edit}"
     );
 }
+
+/// Cluster-scoped resources named in a Role are one info note per rule that judges them, on the
+/// rule's line, and a wrong-case verb is an info note, not a grant.
+#[test]
+fn cluster_scoped_resources_in_a_role_and_wrong_case_verbs_are_notes() {
+    let file = repo("tests/data/rbac/cluster-scoped-in-role.yaml");
+    let (code, json) = lint(&file);
+    assert_eq!(code, 0, "{json:#}");
+    let at = |name: &str, rule: &str, needle: &str| {
+        let line = line_of(&file, needle);
+        (name.into(), rule.into(), line, "info".into())
+    };
+    let mut want = vec![
+        at(
+            "storage-in-a-role",
+            "RBAC-PERSISTENT-VOLUMES",
+            "# pv-in-role",
+        ),
+        at("storage-in-a-role", "RBAC-CSR-APPROVE", "# csr-in-role"),
+        at("storage-in-a-role", "RBAC-NODES-PROXY", "# proxy-in-role"),
+        at("miscased", "RBAC-PERSISTENT-VOLUMES", "# pv-miscased"),
+    ];
+    want.sort();
+    assert_eq!(located(&json), want, "{json:#}");
+    assert_eq!(
+        message(&json, "storage-in-a-role", "RBAC-PERSISTENT-VOLUMES"),
+        "rule 0 grants persistentvolumes in a Role; these are cluster-scoped, so this grants nothing"
+    );
+    assert_eq!(
+        message(&json, "miscased", "RBAC-PERSISTENT-VOLUMES"),
+        "rule 0 lists Patch: verbs are case-sensitive, so these grant nothing"
+    );
+}
+
+/// A finding already narrowed by resourceNames does not tell the user to narrow it with
+/// resourceNames: its own remediation says to check the names, in JSON and under "How to fix".
+#[test]
+fn narrowed_findings_carry_their_own_remediation() {
+    let file = repo("tests/data/rbac/narrowed.yaml");
+    let (code, json) = lint(&file);
+    assert_eq!(code, 0, "{json:#}");
+    let line = line_of(&file, "# narrowed");
+    let want = vec![(
+        "cert-rotator".into(),
+        "RBAC-SECRETS-WRITE".into(),
+        line,
+        "low".into(),
+    )];
+    assert_eq!(located(&json), want, "{json:#}");
+    let remediation = json["findings"][0]["remediation"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        remediation.starts_with("This rule is already narrowed by resourceNames: check"),
+        "{json:#}"
+    );
+    let mut cmd = Command::cargo_bin("palisade").unwrap_or_else(|e| panic!("{e}"));
+    let out = cmd
+        .args(["lint", &file])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let human = String::from_utf8_lossy(&out.stdout);
+    let fix = human.split("How to fix:").nth(1).unwrap_or_default();
+    assert!(
+        fix.contains("RBAC-SECRETS-WRITE  This rule is already narrowed by resourceNames"),
+        "{human}"
+    );
+    assert!(!fix.contains("narrow it with resourceNames"), "{human}");
+}

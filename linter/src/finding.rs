@@ -20,6 +20,8 @@ pub struct LintFinding {
     pub message: String,
     /// JSON pointer of the field, when the rule gave one.
     pub path: Option<String>,
+    /// How to fix this finding, when it differs from its rule's remediation.
+    pub remediation: Option<String>,
     /// What the finding does: `deny` fails the run (and would be denied at admission).
     pub outcome: Enforcement,
 }

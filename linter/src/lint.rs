@@ -358,6 +358,7 @@ impl Linter {
                     namespace: p.namespace.clone(),
                     message: f.message,
                     path: f.path,
+                    remediation: f.remediation,
                     outcome: j.outcome,
                 }
             })

@@ -255,6 +255,7 @@ mod tests {
             namespace: String::new(),
             message: String::new(),
             path: None,
+            remediation: None,
             outcome: palisade_policies::Enforcement::Warn,
         };
         assert_eq!(object_ref(&finding), "ClusterRole/admin");

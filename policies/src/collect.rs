@@ -41,14 +41,16 @@ pub(crate) fn findings(
         Action::Deny
     };
     let (msg_key, path_key, severity_key) = (V::from("msg"), V::from("path"), V::from("severity"));
+    let remediation_key = V::from("remediation");
     let text = |v: &V| v.as_string().ok().map(|s| s.to_string());
     for item in items {
-        let (message, path, severity) = match item {
-            V::String(s) => (s.to_string(), None, None),
+        let (message, path, severity, remediation) = match item {
+            V::String(s) => (s.to_string(), None, None, None),
             V::Object(_) => (
                 text(&item[&msg_key]).unwrap_or_default(),
                 text(&item[&path_key]),
                 text(&item[&severity_key]).and_then(|s| s.parse().ok()),
+                text(&item[&remediation_key]).filter(|r| !r.trim().is_empty()),
             ),
             other => {
                 let expected = "a set of objects with `msg` or of strings";
@@ -61,6 +63,7 @@ pub(crate) fn findings(
             action,
             message,
             path,
+            remediation,
         });
     }
     Ok(())

@@ -23,6 +23,10 @@ pub struct Finding {
     /// JSON pointer to the field the finding is about, when the rule gave one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// How to fix this finding, when it differs from the rule's `remediation` (a finding already
+    /// narrowed by resourceNames is not fixed by narrowing it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remediation: Option<String>,
 }
 
 /// The findings of every applicable policy about one input. Patch rules are not run for it:

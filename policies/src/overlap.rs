@@ -84,6 +84,7 @@ mod tests {
             action: Action::Deny,
             message: message.into(),
             path: (!path.is_empty()).then(|| path.into()),
+            remediation: None,
         }
     }
 

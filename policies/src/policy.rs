@@ -39,8 +39,9 @@ pub(crate) struct Policy {
 pub const FACTS_KEY: &str = "palisade_facts";
 
 /// (package, rule) of every fact of the built-in library.
-pub(crate) const BUILTIN_FACTS: [(&str, &str); 2] = [
+pub(crate) const BUILTIN_FACTS: [(&str, &str); 3] = [
     ("palisade.lib.rbac_admin_subjects", "computed"),
+    ("palisade.lib.rbac_aggregate", "computed"),
     ("palisade.lib.rbac_scope", "computed"),
 ];
 

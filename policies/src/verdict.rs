@@ -175,6 +175,7 @@ impl Verdict {
                     action: Action::Warn,
                     message: problem,
                     path: Some(IGNORE_POINTER.into()),
+                    remediation: None,
                 },
                 outcome: Enforcement::Warn,
                 preexisting: false,

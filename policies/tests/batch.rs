@@ -143,6 +143,7 @@ fn facts_computed_once_give_the_same_findings() {
         with_facts.facts(),
         Some(json!({
             "palisade.lib.rbac_admin_subjects.computed": [{"kind": "Group", "name": "platform"}],
+            "palisade.lib.rbac_aggregate.computed": {},
             "palisade.lib.rbac_scope.computed": {"cluster-admin": ["platform-admins"]}
         }))
     );

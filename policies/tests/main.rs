@@ -9,5 +9,6 @@ mod overlap;
 mod psa_conformance;
 mod psa_verdict;
 mod pss_agreement;
+mod rbac_aggregate;
 mod rbac_agreement;
 mod verdict;

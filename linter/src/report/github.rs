@@ -79,6 +79,7 @@ mod tests {
             namespace: "ns".into(),
             message: "50% done\r\n::error::injected, a:b".into(),
             path: None,
+            remediation: None,
             outcome: palisade_policies::Enforcement::Deny,
         }
     }

@@ -94,16 +94,23 @@ fn file_group(group: &[LintFinding], paint: Painter, out: &mut dyn Write) -> io:
     writeln!(out)
 }
 
-/// `How to fix:` and the remediation of every rule that fired, in order of first finding.
+/// `How to fix:` and the remediation of every rule that fired, in order of first finding: the
+/// rule's own, and each distinct remediation a finding carries instead (a narrowed finding's).
 fn remediation(report: &Report, paint: Painter, out: &mut dyn Write) -> io::Result<()> {
     let mut fixes: Vec<(String, Vec<String>)> = Vec::new();
     for f in &report.findings {
-        if fixes.iter().any(|(rule, _)| *rule == clean(&f.rule)) {
+        let meta = report.rules.iter().find(|meta| meta.id == f.rule);
+        let text = match (&f.remediation, meta) {
+            (Some(own), _) => own.trim(),
+            (None, Some(meta)) => meta.remediation.trim(),
+            (None, None) => "",
+        };
+        if text.is_empty() {
             continue;
         }
-        let meta = report.rules.iter().find(|meta| meta.id == f.rule);
-        if let Some(meta) = meta.filter(|meta| !meta.remediation.trim().is_empty()) {
-            fixes.push((clean(&meta.id), clean_lines(meta.remediation.trim())));
+        let fix = (clean(&f.rule), clean_lines(text));
+        if !fixes.contains(&fix) {
+            fixes.push(fix);
         }
     }
     if fixes.is_empty() {

@@ -81,6 +81,10 @@ struct JsonFinding<'a> {
     message: &'a str,
     path: Option<&'a str>,
     outcome: &'static str,
+    /// Only when the finding has a remediation of its own (else its rule's, as `palisade rules`
+    /// lists it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    remediation: Option<&'a str>,
 }
 
 impl<'a> From<&'a LintFinding> for JsonFinding<'a> {
@@ -97,6 +101,7 @@ impl<'a> From<&'a LintFinding> for JsonFinding<'a> {
             message: &f.message,
             path: f.path.as_deref(),
             outcome: f.outcome.as_str(),
+            remediation: f.remediation.as_deref(),
         }
     }
 }

@@ -49,6 +49,7 @@ fn finding(
         namespace: namespace.to_string(),
         message: message.to_string(),
         path: path.map(str::to_string),
+        remediation: None,
         outcome: Enforcement::Deny,
     }
 }

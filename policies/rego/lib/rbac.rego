@@ -21,22 +21,60 @@ is_cluster_role if obj.kind == "ClusterRole"
 
 is_role if obj.kind == "Role"
 
-# Aggregated ClusterRoles get their rules from other ClusterRoles (the aggregation controller
-# fills them in). Judging them needs those roles and is left for later, so their rules are skipped.
+# Aggregated ClusterRoles get their rules from the other ClusterRoles their selectors pick (the
+# aggregation controller overwrites their own): see rbac_aggregate.rego.
 aggregated if {
 	obj.kind == "ClusterRole"
-	obj.aggregationRule != null
+	is_object(obj.aggregationRule)
 }
 
-# Every policy rule of the Role or ClusterRole under review, with its index and JSON pointer.
-# Missing or null lists in a rule read as empty ones. An array, not a set: rules are distinct by
-# index, and a set of objects would be sorted by comparing them whole.
-rules := [{"rule": normalized(r), "index": i, "path": sprintf("/rules/%d", [i])} |
+# Every policy rule of the Role or ClusterRole under review, with its index, its JSON pointer and
+# `name`, how messages call it: "rule 2" for its own rules; "rule 2 of ClusterRole monitoring" for
+# a rule an aggregated ClusterRole takes from another (whose pointer is then the selector that
+# picks it, where the user can act on it; `source` names that ClusterRole). A ClusterRole that
+# aggregate-to labels put into admin, edit or view says so in the name. Missing or null lists in a
+# rule read as empty ones. An array, not a set: rules are distinct by index, and a set of objects
+# would be sorted by comparing them whole.
+rules := own_rules if not aggregated
+
+rules := aggregated_rules if aggregated
+
+own_rules := [{"rule": normalized(r), "index": i, "path": sprintf("/rules/%d", [i]), "name": sprintf("rule %d%s", [i, into_note]), "own": true} |
 	obj.kind in role_kinds
-	not aggregated
 	some i, r in array_or_empty(obj, "rules")
 	is_object(r)
 ]
+
+aggregated_rules := [{
+	"rule": normalized(e.rule),
+	"index": e.index,
+	"path": sprintf("/aggregationRule/clusterRoleSelectors/%d", [e.selector]),
+	"name": sprintf("rule %d of ClusterRole %s%s", [e.index, e.source, into_note]),
+	"own": false,
+	"source": e.source,
+} |
+	some e in data.palisade.lib.rbac_aggregate.rules_of(obj)
+]
+
+# " (aggregated into edit: every user with edit or admin gets it)" for a ClusterRole labelled
+# aggregate-to-edit, and so on; "" for any other role.
+into_note := sprintf(" (%s)", [into]) if {
+	is_cluster_role
+	into := data.palisade.lib.rbac_aggregate.into_builtin(obj)
+}
+
+into_note := "" if not aggregated_into_builtin
+
+aggregated_into_builtin if {
+	is_cluster_role
+	_ = data.palisade.lib.rbac_aggregate.into_builtin(obj)
+}
+
+# JSON pointer to `suffix` (say "/verbs/2") inside rule `x`; for a rule an aggregated ClusterRole
+# takes from another, the selector that picks it, as its own fields are not in this object.
+field_path(x, suffix) := concat("", [x.path, suffix]) if x.own
+
+field_path(x, _) := x.path if not x.own
 
 # The rules that may grant something on one of `resources` (names, or name/subresource) in one
 # of `groups` (both sets): a first cut by set intersection, so a policy calls the finer helpers
@@ -122,9 +160,9 @@ unnamed_verb(resource, verb) if {
 verb_index(r, wanted) := min({j | some j, v in r.verbs; v in ({"*"} | wanted)})
 
 # JSON pointer to the first verb entry of rule `x` that grants one of `wanted`.
-verb_path(x, wanted) := sprintf("%s/verbs/%d", [x.path, verb_index(x.rule, wanted)])
+verb_path(x, wanted) := field_path(x, sprintf("/verbs/%d", [verb_index(x.rule, wanted)]))
 
-names_path(x) := sprintf("%s/resourceNames", [x.path])
+names_path(x) := field_path(x, "/resourceNames")
 
 # "a, b, c" for a set or array of strings.
 list(items) := concat(", ", sort([sprintf("%v", [i]) | some i in items]))
@@ -174,7 +212,7 @@ miscased_notes(relevant, targets, wanted) := {v |
 	some t in targets
 	reaches(x.rule, t.group, t.resource)
 	v := {
-		"msg": sprintf("rule %d lists %s: verbs are case-sensitive, so these grant nothing", [x.index, list(bad)]),
+		"msg": sprintf("%s lists %s: verbs are case-sensitive, so these grant nothing", [x.name, list(bad)]),
 		"path": x.path,
 		"severity": "info",
 	}
@@ -189,7 +227,7 @@ cluster_scoped_notes(targets) := {v |
 	named := {t.resource | some t in targets; t.resource in x.rule.resource_set; group_matches(x.rule, t.group)}
 	count(named) > 0
 	v := {
-		"msg": sprintf("rule %d grants %s in a Role; these are cluster-scoped, so this grants nothing", [x.index, list(named)]),
+		"msg": sprintf("%s grants %s in a Role; these are cluster-scoped, so this grants nothing", [x.name, list(named)]),
 		"path": x.path,
 		"severity": "info",
 	}
@@ -216,12 +254,23 @@ kube_system_reach := "kube-system" if is_role
 
 kube_system_reach := sprintf("%s, kube-system included", [reach]) if {
 	is_cluster_role
-	reach := data.palisade.lib.rbac_scope.scope
+	reach := scope
 	startswith(reach, "every namespace")
 }
 
 kube_system_reach := sprintf("%s, kube-system included if bound there", [reach]) if {
 	is_cluster_role
-	reach := data.palisade.lib.rbac_scope.scope
+	reach := scope
 	not startswith(reach, "every namespace")
 }
+
+# Where the role's rules reach, for messages (see rbac_scope.rego).
+scope := data.palisade.lib.rbac_scope.scope
+
+# How to fix findings about a rule already narrowed by resourceNames, in place of a rule's
+# "narrow it with resourceNames" (its metadata's remediation): findings carry them as `remediation`.
+narrowed_remediation := "This rule is already narrowed by resourceNames: check that each name is one the subject needs, and remove the others."
+
+unnamed_remediation := "resourceNames cannot narrow create or deletecollection (their requests name no object): remove these verbs from the narrowed rule, or grant them in a rule of their own if the subject needs them."
+
+admin_name_remediation := "Remove this name from resourceNames: it reaches cluster-admin, so narrowing to it narrows nothing."

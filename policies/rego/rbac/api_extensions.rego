@@ -13,7 +13,7 @@ metadata := {
 	"title": "Write APIServices or CustomResourceDefinitions",
 	"severity": "high",
 	"kinds": ["Role", "ClusterRole"],
-	"remediation": "Leave APIServices and CustomResourceDefinitions to the installer of the extension; a controller that manages its own CRDs or APIService needs them narrowed by resourceNames. Aggregated ClusterRoles (aggregationRule) are not checked yet.",
+	"remediation": "Leave APIServices and CustomResourceDefinitions to the installer of the extension; a controller that manages its own CRDs or APIService needs them narrowed by resourceNames.",
 }
 
 write_verbs := {"create", "update", "patch", "delete", "deletecollection"}
@@ -41,7 +41,7 @@ deny contains v if {
 	not x.rule.narrowed
 	some k in powers
 	granted := data.palisade.lib.rbac.grants(x.rule, k.targets, write_verbs)
-	v := finding(sprintf("rule %d can %s: %s", [x.index, granted, k.why]), data.palisade.lib.rbac.verb_path(x, write_verbs), k.severity)
+	v := finding(sprintf("%s can %s: %s", [x.name, granted, k.why]), data.palisade.lib.rbac.verb_path(x, write_verbs), k.severity)
 }
 
 # A finding at the rule's top severity carries none; a lower one says which.
@@ -55,9 +55,10 @@ deny contains v if {
 	x.rule.narrowed
 	granted := data.palisade.lib.rbac.grants(x.rule, targets, named_verbs)
 	v := {
-		"msg": sprintf("rule %d can %s only for the objects named %s", [x.index, granted, data.palisade.lib.rbac.list(x.rule.resourceNames)]),
+		"msg": sprintf("%s can %s only for the objects named %s", [x.name, granted, data.palisade.lib.rbac.list(x.rule.resourceNames)]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "low",
+		"remediation": data.palisade.lib.rbac.narrowed_remediation,
 	}
 }
 
@@ -67,9 +68,10 @@ warn contains v if {
 	x.rule.narrowed
 	granted := data.palisade.lib.rbac.grants(x.rule, targets, {"create", "deletecollection"})
 	v := {
-		"msg": sprintf("rule %d: resourceNames cannot narrow create or deletecollection (their requests name no object), so it grants neither (%s)", [x.index, granted]),
+		"msg": sprintf("%s: resourceNames cannot narrow create or deletecollection (their requests name no object), so it grants neither (%s)", [x.name, granted]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "info",
+		"remediation": data.palisade.lib.rbac.unnamed_remediation,
 	}
 }
 

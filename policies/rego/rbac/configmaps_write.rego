@@ -12,7 +12,7 @@ metadata := {
 	"title": "Write ConfigMaps",
 	"severity": "high",
 	"kinds": ["Role", "ClusterRole"],
-	"remediation": "Bind write access to ConfigMaps in the application namespaces that need it, never cluster-wide or in kube-system; narrow it with resourceNames to the ConfigMaps a controller owns. Aggregated ClusterRoles (aggregationRule) are not checked yet.",
+	"remediation": "Bind write access to ConfigMaps in the application namespaces that need it, never cluster-wide or in kube-system; narrow it with resourceNames to the ConfigMaps a controller owns.",
 }
 
 write_verbs := {"create", "update", "patch"}
@@ -30,7 +30,7 @@ deny contains v if {
 	not x.rule.narrowed
 	granted := data.palisade.lib.rbac.grants(x.rule, targets, write_verbs)
 	v := {
-		"msg": sprintf("rule %d can %s in %s: CoreDNS, kube-proxy and (on EKS) aws-auth are configured there", [x.index, granted, data.palisade.lib.rbac.kube_system_reach]),
+		"msg": sprintf("%s can %s in %s: CoreDNS, kube-proxy and (on EKS) aws-auth are configured there", [x.name, granted, data.palisade.lib.rbac.kube_system_reach]),
 		"path": data.palisade.lib.rbac.verb_path(x, write_verbs),
 	}
 }
@@ -41,7 +41,7 @@ deny contains v if {
 	not x.rule.narrowed
 	granted := data.palisade.lib.rbac.grants(x.rule, targets, write_verbs)
 	v := {
-		"msg": sprintf("rule %d can %s in its namespace: the configuration its applications read", [x.index, granted]),
+		"msg": sprintf("%s can %s in its namespace: the configuration its applications read", [x.name, granted]),
 		"path": data.palisade.lib.rbac.verb_path(x, write_verbs),
 		"severity": "low",
 	}
@@ -52,9 +52,10 @@ deny contains v if {
 	x.rule.narrowed
 	granted := data.palisade.lib.rbac.grants(x.rule, targets, named_verbs)
 	v := {
-		"msg": sprintf("rule %d can %s only for the ConfigMaps named %s", [x.index, granted, data.palisade.lib.rbac.list(x.rule.resourceNames)]),
+		"msg": sprintf("%s can %s only for the ConfigMaps named %s", [x.name, granted, data.palisade.lib.rbac.list(x.rule.resourceNames)]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "low",
+		"remediation": data.palisade.lib.rbac.narrowed_remediation,
 	}
 }
 
@@ -63,9 +64,10 @@ warn contains v if {
 	x.rule.narrowed
 	granted := data.palisade.lib.rbac.grants(x.rule, targets, {"create"})
 	v := {
-		"msg": sprintf("rule %d: resourceNames cannot narrow create (a create request names no object), so it grants none of it (%s)", [x.index, granted]),
+		"msg": sprintf("%s: resourceNames cannot narrow create (a create request names no object), so it grants none of it (%s)", [x.name, granted]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "info",
+		"remediation": data.palisade.lib.rbac.unnamed_remediation,
 	}
 }
 

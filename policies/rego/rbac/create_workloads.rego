@@ -9,7 +9,7 @@ metadata := {
 	"title": "Create pods or workload controllers",
 	"severity": "medium",
 	"kinds": ["Role", "ClusterRole"],
-	"remediation": "Grant create on workloads only to deployers and controllers that need it, bound in the namespaces they deploy to, with admission policy (Pod Security) enforced there. Aggregated ClusterRoles (aggregationRule) are not checked yet.",
+	"remediation": "Grant create on workloads only to deployers and controllers that need it, bound in the namespaces they deploy to, with admission policy (Pod Security) enforced there.",
 }
 
 workloads := [
@@ -34,7 +34,7 @@ deny contains v if {
 	kinds := created(x.rule)
 	count(kinds) > 0
 	v := {
-		"msg": sprintf("rule %d can create %s in %s, running any image as any service account there", [x.index, data.palisade.lib.rbac.list(kinds), data.palisade.lib.rbac_scope.scope]),
+		"msg": sprintf("%s can create %s in %s, running any image as any service account there", [x.name, data.palisade.lib.rbac.list(kinds), data.palisade.lib.rbac_scope.scope]),
 		"path": data.palisade.lib.rbac.verb_path(x, {"create"}),
 	}
 }
@@ -45,8 +45,14 @@ warn contains v if {
 	kinds := created(x.rule)
 	count(kinds) > 0
 	v := {
-		"msg": sprintf("rule %d: resourceNames cannot narrow create (a create request names no object), so it grants no create on %s", [x.index, data.palisade.lib.rbac.list(kinds)]),
+		"msg": sprintf("%s: resourceNames cannot narrow create (a create request names no object), so it grants no create on %s", [x.name, data.palisade.lib.rbac.list(kinds)]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "info",
+		"remediation": data.palisade.lib.rbac.unnamed_remediation,
 	}
+}
+
+warn contains v if {
+	targets := [{"group": w.group, "resource": w.resource, "verbs": {"create"}} | some w in workloads]
+	some v in data.palisade.lib.rbac.miscased_notes(relevant, targets, {"create"})
 }

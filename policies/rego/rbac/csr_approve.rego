@@ -3,15 +3,16 @@
 # named `<signer>` or `<domain>/*`). Together, with the kube-apiserver-client signer, they issue a
 # client certificate for any user or group, system:masters included. Either half alone approves
 # nothing (low: another role bound to the same subject could complete it). Signers and CSRs are
-# cluster-scoped, so only a ClusterRole can grant them; they are not in the core group.
+# cluster-scoped, so only a ClusterRole can grant them (a Role naming them grants nothing: an info
+# note); they are not in the core group.
 package palisade.rbac.csr_approve
 
 metadata := {
 	"id": "RBAC-CSR-APPROVE",
 	"title": "Approve certificate signing requests",
 	"severity": "high",
-	"kinds": ["ClusterRole"],
-	"remediation": "Grant CSR approval only to the controller that needs it, with approve narrowed by resourceNames to its own signer. Aggregated ClusterRoles (aggregationRule) are not checked yet.",
+	"kinds": ["Role", "ClusterRole"],
+	"remediation": "Grant CSR approval only to the controller that needs it, with approve narrowed by resourceNames to its own signer.",
 }
 
 group := "certificates.k8s.io"
@@ -68,7 +69,7 @@ deny contains v if {
 	some x in approval_rules
 	verbs := data.palisade.lib.rbac.granted(x.rule, group, "certificatesigningrequests/approval", approval_verbs)
 	v := {
-		"msg": sprintf("rule %d can approve certificate signing requests (%s certificatesigningrequests/approval) %s", [x.index, data.palisade.lib.rbac.list(verbs), both]),
+		"msg": sprintf("%s can approve certificate signing requests (%s certificatesigningrequests/approval) %s", [x.name, data.palisade.lib.rbac.list(verbs), both]),
 		"path": data.palisade.lib.rbac.verb_path(x, approval_verbs),
 		"severity": severity,
 	}
@@ -78,7 +79,7 @@ deny contains v if {
 	data.palisade.lib.rbac.is_cluster_role
 	some x in signer_rules
 	v := {
-		"msg": sprintf("rule %d can approve requests for %s%s", [x.index, signers(x.rule), approval_too]),
+		"msg": sprintf("%s can approve requests for %s%s", [x.name, signers(x.rule), approval_too]),
 		"path": data.palisade.lib.rbac.verb_path(x, {"approve"}),
 		"severity": severity,
 	}
@@ -97,8 +98,22 @@ warn contains v if {
 	some j, res in x.rule.resources
 	res in {"certificatesigningrequests", "certificatesigningrequests/approval", "signers"}
 	v := {
-		"msg": sprintf("rule %d names %s in the core API group, where it does not exist (it is in certificates.k8s.io), so it grants nothing", [x.index, res]),
-		"path": sprintf("%s/resources/%d", [x.path, j]),
+		"msg": sprintf("%s names %s in the core API group, where it does not exist (it is in certificates.k8s.io), so it grants nothing", [x.name, res]),
+		"path": data.palisade.lib.rbac.field_path(x, sprintf("/resources/%d", [j])),
 		"severity": "info",
 	}
+}
+
+targets := [
+	{"group": group, "resource": "certificatesigningrequests/approval", "verbs": approval_verbs},
+	{"group": group, "resource": "signers", "verbs": {"approve"}},
+]
+
+warn contains v if {
+	data.palisade.lib.rbac.is_cluster_role
+	some v in data.palisade.lib.rbac.miscased_notes(relevant, targets, approval_verbs | {"approve"})
+}
+
+warn contains v if {
+	some v in data.palisade.lib.rbac.cluster_scoped_notes(targets)
 }

@@ -8,7 +8,7 @@ metadata := {
 	"title": "Add ephemeral containers to pods",
 	"severity": "high",
 	"kinds": ["Role", "ClusterRole"],
-	"remediation": "Grant pods/ephemeralcontainers only for break-glass debugging, bound in the namespaces concerned. Aggregated ClusterRoles (aggregationRule) are not checked yet.",
+	"remediation": "Grant pods/ephemeralcontainers only for break-glass debugging, bound in the namespaces concerned.",
 }
 
 write_verbs := {"update", "patch"}
@@ -21,7 +21,7 @@ deny contains v if {
 	verbs := data.palisade.lib.rbac.granted(x.rule, "", "pods/ephemeralcontainers", write_verbs)
 	count(verbs) > 0
 	v := {
-		"msg": sprintf("rule %d can add ephemeral containers (%s pods/ephemeralcontainers) to %s", [x.index, data.palisade.lib.rbac.list(verbs), reach(x.rule)]),
+		"msg": sprintf("%s can add ephemeral containers (%s pods/ephemeralcontainers) to %s", [x.name, data.palisade.lib.rbac.list(verbs), reach(x.rule)]),
 		"path": data.palisade.lib.rbac.verb_path(x, write_verbs),
 		"severity": severity(x.rule),
 	}
@@ -34,3 +34,8 @@ reach(r) := sprintf("any pod in %s", [data.palisade.lib.rbac_scope.scope]) if no
 severity(r) := "medium" if r.narrowed
 
 severity(r) := "high" if not r.narrowed
+
+warn contains v if {
+	targets := [{"group": "", "resource": "pods/ephemeralcontainers", "verbs": write_verbs}]
+	some v in data.palisade.lib.rbac.miscased_notes(relevant, targets, write_verbs)
+}

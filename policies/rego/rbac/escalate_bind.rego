@@ -10,7 +10,7 @@ metadata := {
 	"title": "RBAC escalate or bind",
 	"severity": "high",
 	"kinds": ["Role", "ClusterRole"],
-	"remediation": "Remove escalate and bind, or narrow them with resourceNames to the roles the subject may hand out. Aggregated ClusterRoles (aggregationRule) are not checked yet.",
+	"remediation": "Remove escalate and bind, or narrow them with resourceNames to the roles the subject may hand out.",
 }
 
 group := "rbac.authorization.k8s.io"
@@ -50,7 +50,7 @@ deny contains v if {
 	granted := pairs(x.rule)
 	count(granted) > 0
 	v := {
-		"msg": sprintf("rule %d grants %s on any role: the subject can grant permissions it does not hold", [x.index, data.palisade.lib.rbac.list(granted)]),
+		"msg": sprintf("%s grants %s on any role: the subject can grant permissions it does not hold", [x.name, data.palisade.lib.rbac.list(granted)]),
 		"path": data.palisade.lib.rbac.verb_path(x, verbs),
 		"severity": unrestricted_severity(granted),
 	}
@@ -64,9 +64,10 @@ deny contains v if {
 	count(granted) > 0
 	not names_admin(x, granted)
 	v := {
-		"msg": sprintf("rule %d grants %s only on the roles named %s", [x.index, data.palisade.lib.rbac.list(granted), data.palisade.lib.rbac.list(x.rule.resourceNames)]),
+		"msg": sprintf("%s grants %s only on the roles named %s", [x.name, data.palisade.lib.rbac.list(granted), data.palisade.lib.rbac.list(x.rule.resourceNames)]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "low",
+		"remediation": data.palisade.lib.rbac.narrowed_remediation,
 	}
 }
 
@@ -78,9 +79,10 @@ deny contains v if {
 	some k, name in x.rule.resourceNames
 	data.palisade.lib.rbac_admin.admin_cluster_role(name)
 	v := {
-		"msg": sprintf("rule %d grants %s on ClusterRole %q, which grants everything (%s)", [x.index, data.palisade.lib.rbac.list(granted), name, admin_reach]),
-		"path": sprintf("%s/%d", [data.palisade.lib.rbac.names_path(x), k]),
+		"msg": sprintf("%s grants %s on ClusterRole %q, which grants everything (%s)", [x.name, data.palisade.lib.rbac.list(granted), name, admin_reach]),
+		"path": data.palisade.lib.rbac.field_path(x, sprintf("/resourceNames/%d", [k])),
 		"severity": admin_severity,
+		"remediation": data.palisade.lib.rbac.admin_name_remediation,
 	}
 }
 
@@ -105,8 +107,17 @@ warn contains v if {
 	"clusterroles" in x.rule.resources
 	data.palisade.lib.rbac.allows(x.rule, group, "clusterroles", "escalate")
 	v := {
-		"msg": sprintf("rule %d grants escalate on clusterroles in a Role; ClusterRoles are cluster-scoped, so this grants nothing", [x.index]),
+		"msg": sprintf("%s grants escalate on clusterroles in a Role; ClusterRoles are cluster-scoped, so this grants nothing", [x.name]),
 		"path": data.palisade.lib.rbac.verb_path(x, {"escalate"}),
 		"severity": "info",
 	}
+}
+
+targets := [
+	{"group": group, "resource": "roles", "verbs": verbs},
+	{"group": group, "resource": "clusterroles", "verbs": verbs},
+]
+
+warn contains v if {
+	some v in data.palisade.lib.rbac.miscased_notes(relevant, targets, verbs)
 }

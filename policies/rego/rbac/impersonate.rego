@@ -12,7 +12,7 @@ metadata := {
 	"title": "Impersonation of users, groups or service accounts",
 	"severity": "critical",
 	"kinds": ["Role", "ClusterRole"],
-	"remediation": "Narrow impersonation with resourceNames to the identities the subject must act as, and never to system:masters or anyone bound to cluster-admin. Aggregated ClusterRoles (aggregationRule) are not checked yet.",
+	"remediation": "Narrow impersonation with resourceNames to the identities the subject must act as, and never to system:masters or anyone bound to cluster-admin.",
 }
 
 targets := [
@@ -44,7 +44,7 @@ deny contains v if {
 	effective(t)
 	data.palisade.lib.rbac.allows(x.rule, t.group, t.resource, "impersonate")
 	v := {
-		"msg": sprintf("rule %d can impersonate %s (%s without resourceNames)", [x.index, t.what, t.resource]),
+		"msg": sprintf("%s can impersonate %s (%s without resourceNames)", [x.name, t.what, t.resource]),
 		"path": data.palisade.lib.rbac.verb_path(x, {"impersonate"}),
 		"severity": unrestricted_severity(t),
 	}
@@ -58,9 +58,10 @@ deny contains v if {
 	kinds := {t.resource | some t in targets; effective(t); data.palisade.lib.rbac.allows(x.rule, t.group, t.resource, "impersonate")}
 	count(kinds) > 0
 	v := {
-		"msg": sprintf("rule %d can impersonate only the %s named %s", [x.index, data.palisade.lib.rbac.list(kinds), data.palisade.lib.rbac.list(x.rule.resourceNames)]),
+		"msg": sprintf("%s can impersonate only the %s named %s", [x.name, data.palisade.lib.rbac.list(kinds), data.palisade.lib.rbac.list(x.rule.resourceNames)]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "low",
+		"remediation": data.palisade.lib.rbac.narrowed_remediation,
 	}
 }
 
@@ -74,9 +75,10 @@ deny contains v if {
 	some k, name in x.rule.resourceNames
 	data.palisade.lib.rbac_admin.admin_subject(t.kind, name)
 	v := {
-		"msg": sprintf("rule %d can impersonate %s %q, which holds cluster-admin", [x.index, lower(t.kind), name]),
-		"path": sprintf("%s/%d", [data.palisade.lib.rbac.names_path(x), k]),
+		"msg": sprintf("%s can impersonate %s %q, which holds cluster-admin", [x.name, lower(t.kind), name]),
+		"path": data.palisade.lib.rbac.field_path(x, sprintf("/resourceNames/%d", [k])),
 		"severity": "critical",
+		"remediation": data.palisade.lib.rbac.admin_name_remediation,
 	}
 }
 
@@ -98,8 +100,8 @@ deny contains v if {
 	some j, entry in x.rule.resources
 	extras_entry(entry)
 	v := {
-		"msg": sprintf("rule %d can impersonate user extras (%s)%s", [x.index, entry, extras_scope(x.rule)]),
-		"path": sprintf("%s/resources/%d", [x.path, j]),
+		"msg": sprintf("%s can impersonate user extras (%s)%s", [x.name, entry, extras_scope(x.rule)]),
+		"path": data.palisade.lib.rbac.field_path(x, sprintf("/resources/%d", [j])),
 		"severity": extras_severity(x.rule),
 	}
 }
@@ -125,8 +127,12 @@ warn contains v if {
 	t.resource in x.rule.resources
 	data.palisade.lib.rbac.allows(x.rule, t.group, t.resource, "impersonate")
 	v := {
-		"msg": sprintf("rule %d grants impersonate on %s in a Role; %s are cluster-scoped, so this grants nothing (only a ClusterRole can)", [x.index, t.resource, t.resource]),
+		"msg": sprintf("%s grants impersonate on %s in a Role; %s are cluster-scoped, so this grants nothing (only a ClusterRole can)", [x.name, t.resource, t.resource]),
 		"path": data.palisade.lib.rbac.verb_path(x, {"impersonate"}),
 		"severity": "info",
 	}
+}
+
+warn contains v if {
+	some v in data.palisade.lib.rbac.miscased_notes(relevant, [{"group": t.group, "resource": t.resource} | some t in targets], {"impersonate"})
 }

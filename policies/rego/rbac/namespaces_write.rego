@@ -12,7 +12,7 @@ metadata := {
 	"title": "Update or patch namespaces (their Pod Security and selector labels)",
 	"severity": "high",
 	"kinds": ["Role", "ClusterRole"],
-	"remediation": "Leave namespace labels to cluster administrators and the tooling that creates namespaces; narrow the rule with resourceNames to the namespaces a controller owns. Aggregated ClusterRoles (aggregationRule) are not checked yet.",
+	"remediation": "Leave namespace labels to cluster administrators and the tooling that creates namespaces; narrow the rule with resourceNames to the namespaces a controller owns.",
 }
 
 modify_verbs := {"update", "patch"}
@@ -28,7 +28,7 @@ deny contains v if {
 	not x.rule.narrowed
 	granted := data.palisade.lib.rbac.grants(x.rule, targets, modify_verbs)
 	v := {
-		"msg": sprintf("rule %d can %s: strip the Pod Security labels, or set labels that exempt a namespace from admission webhooks", [x.index, granted]),
+		"msg": sprintf("%s can %s: strip the Pod Security labels, or set labels that exempt a namespace from admission webhooks", [x.name, granted]),
 		"path": data.palisade.lib.rbac.verb_path(x, modify_verbs),
 	}
 }
@@ -39,9 +39,10 @@ deny contains v if {
 	x.rule.narrowed
 	granted := data.palisade.lib.rbac.grants(x.rule, targets, modify_verbs)
 	v := {
-		"msg": sprintf("rule %d can %s only for the namespaces named %s", [x.index, granted, data.palisade.lib.rbac.list(x.rule.resourceNames)]),
+		"msg": sprintf("%s can %s only for the namespaces named %s", [x.name, granted, data.palisade.lib.rbac.list(x.rule.resourceNames)]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "low",
+		"remediation": data.palisade.lib.rbac.narrowed_remediation,
 	}
 }
 

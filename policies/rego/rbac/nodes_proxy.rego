@@ -9,7 +9,7 @@ metadata := {
 	"title": "Kubelet access through nodes/proxy",
 	"severity": "high",
 	"kinds": ["Role", "ClusterRole"],
-	"remediation": "Remove nodes/proxy; read node metrics through nodes/metrics or nodes/stats instead. Aggregated ClusterRoles (aggregationRule) are not checked yet.",
+	"remediation": "Remove nodes/proxy; read node metrics through nodes/metrics or nodes/stats instead.",
 }
 
 # The HTTP methods the proxy forwards, as RBAC verbs.
@@ -26,7 +26,7 @@ deny contains v if {
 	verbs := data.palisade.lib.rbac.granted(x.rule, "", "nodes/proxy", proxy_verbs)
 	count(verbs) > 0
 	v := {
-		"msg": sprintf("rule %d can %s nodes/proxy on %s: the kubelet API, past admission and audit", [x.index, data.palisade.lib.rbac.list(verbs), reach(x.rule)]),
+		"msg": sprintf("%s can %s nodes/proxy on %s: the kubelet API, past admission and audit", [x.name, data.palisade.lib.rbac.list(verbs), reach(x.rule)]),
 		"path": data.palisade.lib.rbac.verb_path(x, proxy_verbs),
 		"severity": severity(verbs),
 	}
@@ -41,13 +41,13 @@ severity(verbs) := "critical" if {
 	verb in exec_verbs
 } else := "high"
 
+targets := [{"group": "", "resource": "nodes/proxy", "verbs": proxy_verbs}]
+
 warn contains v if {
-	data.palisade.lib.rbac.is_role
-	some x in data.palisade.lib.rbac.rules
-	"nodes/proxy" in x.rule.resources
-	v := {
-		"msg": sprintf("rule %d grants nodes/proxy in a Role; nodes are cluster-scoped, so this grants nothing", [x.index]),
-		"path": x.path,
-		"severity": "info",
-	}
+	data.palisade.lib.rbac.is_cluster_role
+	some v in data.palisade.lib.rbac.miscased_notes(relevant, targets, proxy_verbs)
+}
+
+warn contains v if {
+	some v in data.palisade.lib.rbac.cluster_scoped_notes(targets)
 }

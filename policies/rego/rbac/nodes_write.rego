@@ -12,7 +12,7 @@ metadata := {
 	"title": "Write nodes (taints, labels, conditions) or delete them",
 	"severity": "high",
 	"kinds": ["Role", "ClusterRole"],
-	"remediation": "Leave node writes to the kubelet, the node lifecycle controller and cluster tooling that needs them (autoscaler, drain); narrow the rule with resourceNames where it only tends named nodes. Aggregated ClusterRoles (aggregationRule) are not checked yet.",
+	"remediation": "Leave node writes to the kubelet, the node lifecycle controller and cluster tooling that needs them (autoscaler, drain); narrow the rule with resourceNames where it only tends named nodes.",
 }
 
 targets := [
@@ -33,7 +33,7 @@ deny contains v if {
 	not x.rule.narrowed
 	granted := data.palisade.lib.rbac.grants(x.rule, targets, write_verbs)
 	v := {
-		"msg": sprintf("rule %d can %s on every node: taints, labels and conditions steer where pods land, and deleting a node evicts its pods", [x.index, granted]),
+		"msg": sprintf("%s can %s on every node: taints, labels and conditions steer where pods land, and deleting a node evicts its pods", [x.name, granted]),
 		"path": data.palisade.lib.rbac.verb_path(x, write_verbs),
 	}
 }
@@ -44,9 +44,10 @@ deny contains v if {
 	x.rule.narrowed
 	granted := data.palisade.lib.rbac.grants(x.rule, targets, named_verbs)
 	v := {
-		"msg": sprintf("rule %d can %s only on the nodes named %s", [x.index, granted, data.palisade.lib.rbac.list(x.rule.resourceNames)]),
+		"msg": sprintf("%s can %s only on the nodes named %s", [x.name, granted, data.palisade.lib.rbac.list(x.rule.resourceNames)]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "low",
+		"remediation": data.palisade.lib.rbac.narrowed_remediation,
 	}
 }
 
@@ -56,9 +57,10 @@ warn contains v if {
 	x.rule.narrowed
 	granted := data.palisade.lib.rbac.grants(x.rule, targets, {"deletecollection"})
 	v := {
-		"msg": sprintf("rule %d: resourceNames cannot narrow deletecollection (its request names no object), so it grants none of it (%s)", [x.index, granted]),
+		"msg": sprintf("%s: resourceNames cannot narrow deletecollection (its request names no object), so it grants none of it (%s)", [x.name, granted]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "info",
+		"remediation": data.palisade.lib.rbac.unnamed_remediation,
 	}
 }
 

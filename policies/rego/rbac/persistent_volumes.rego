@@ -1,15 +1,15 @@
 # RBAC-PERSISTENT-VOLUMES: creating a PersistentVolume can expose any host path of a node to
 # whoever claims it, around Pod Security (the pod only names a claim); updating one can rebind
 # its data to another claim, deleting one destroys it. PersistentVolumes are cluster-scoped, so only
-# a ClusterRole can grant them. Claims (persistentvolumeclaims) are ordinary and not checked.
+# a ClusterRole can grant them; a Role naming them grants nothing (an info note). Claims (persistentvolumeclaims) are ordinary and not checked.
 package palisade.rbac.persistent_volumes
 
 metadata := {
 	"id": "RBAC-PERSISTENT-VOLUMES",
 	"title": "Write PersistentVolumes",
 	"severity": "high",
-	"kinds": ["ClusterRole"],
-	"remediation": "Leave PersistentVolumes to the storage provisioner; let workloads use PersistentVolumeClaims. Aggregated ClusterRoles (aggregationRule) are not checked yet.",
+	"kinds": ["Role", "ClusterRole"],
+	"remediation": "Leave PersistentVolumes to the storage provisioner; let workloads use PersistentVolumeClaims.",
 }
 
 modify_verbs := {"update", "patch", "delete", "deletecollection"}
@@ -25,7 +25,7 @@ deny contains v if {
 	not x.rule.narrowed
 	data.palisade.lib.rbac.allows(x.rule, "", "persistentvolumes", "create")
 	v := {
-		"msg": sprintf("rule %d can create PersistentVolumes, which can expose any host path of a node", [x.index]),
+		"msg": sprintf("%s can create PersistentVolumes, which can expose any host path of a node", [x.name]),
 		"path": data.palisade.lib.rbac.verb_path(x, {"create"}),
 	}
 }
@@ -37,7 +37,7 @@ deny contains v if {
 	verbs := data.palisade.lib.rbac.granted(x.rule, "", "persistentvolumes", modify_verbs)
 	count(verbs) > 0
 	v := {
-		"msg": sprintf("rule %d can %s any PersistentVolume", [x.index, data.palisade.lib.rbac.list(verbs)]),
+		"msg": sprintf("%s can %s any PersistentVolume", [x.name, data.palisade.lib.rbac.list(verbs)]),
 		"path": data.palisade.lib.rbac.verb_path(x, modify_verbs),
 		"severity": "medium",
 	}
@@ -50,9 +50,10 @@ deny contains v if {
 	verbs := data.palisade.lib.rbac.granted(x.rule, "", "persistentvolumes", named_verbs)
 	count(verbs) > 0
 	v := {
-		"msg": sprintf("rule %d can %s only the PersistentVolumes named %s", [x.index, data.palisade.lib.rbac.list(verbs), data.palisade.lib.rbac.list(x.rule.resourceNames)]),
+		"msg": sprintf("%s can %s only the PersistentVolumes named %s", [x.name, data.palisade.lib.rbac.list(verbs), data.palisade.lib.rbac.list(x.rule.resourceNames)]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "low",
+		"remediation": data.palisade.lib.rbac.narrowed_remediation,
 	}
 }
 
@@ -63,8 +64,20 @@ warn contains v if {
 	verbs := data.palisade.lib.rbac.granted(x.rule, "", "persistentvolumes", {"create", "deletecollection"})
 	count(verbs) > 0
 	v := {
-		"msg": sprintf("rule %d: resourceNames cannot narrow %s (the request names no object), so it grants none of it", [x.index, data.palisade.lib.rbac.list(verbs)]),
+		"msg": sprintf("%s: resourceNames cannot narrow %s (the request names no object), so it grants none of it", [x.name, data.palisade.lib.rbac.list(verbs)]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "info",
+		"remediation": data.palisade.lib.rbac.unnamed_remediation,
 	}
+}
+
+targets := [{"group": "", "resource": "persistentvolumes", "verbs": {"create"} | modify_verbs}]
+
+warn contains v if {
+	data.palisade.lib.rbac.is_cluster_role
+	some v in data.palisade.lib.rbac.miscased_notes(relevant, targets, {"create"} | modify_verbs)
+}
+
+warn contains v if {
+	some v in data.palisade.lib.rbac.cluster_scoped_notes(targets)
 }

@@ -11,7 +11,7 @@ metadata := {
 	"title": "Delete or evict pods",
 	"severity": "medium",
 	"kinds": ["Role", "ClusterRole"],
-	"remediation": "Leave deleting and evicting pods to controllers and operators that need it (drain, descheduler), bound in the namespaces they tend. Aggregated ClusterRoles (aggregationRule) are not checked yet.",
+	"remediation": "Leave deleting and evicting pods to controllers and operators that need it (drain, descheduler), bound in the namespaces they tend.",
 }
 
 targets := [
@@ -31,7 +31,7 @@ deny contains v if {
 	not x.rule.narrowed
 	granted := data.palisade.lib.rbac.grants(x.rule, targets, delete_verbs)
 	v := {
-		"msg": sprintf("rule %d can %s in %s: workloads go down, and come back wherever the scheduler now sends them", [x.index, granted, data.palisade.lib.rbac_scope.scope]),
+		"msg": sprintf("%s can %s in %s: workloads go down, and come back wherever the scheduler now sends them", [x.name, granted, data.palisade.lib.rbac.scope]),
 		"path": data.palisade.lib.rbac.verb_path(x, delete_verbs),
 	}
 }
@@ -41,9 +41,10 @@ deny contains v if {
 	x.rule.narrowed
 	granted := data.palisade.lib.rbac.grants(x.rule, targets, named_verbs)
 	v := {
-		"msg": sprintf("rule %d can %s only for the pods named %s", [x.index, granted, data.palisade.lib.rbac.list(x.rule.resourceNames)]),
+		"msg": sprintf("%s can %s only for the pods named %s", [x.name, granted, data.palisade.lib.rbac.list(x.rule.resourceNames)]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "low",
+		"remediation": data.palisade.lib.rbac.narrowed_remediation,
 	}
 }
 
@@ -52,9 +53,10 @@ warn contains v if {
 	x.rule.narrowed
 	granted := data.palisade.lib.rbac.grants(x.rule, targets, {"deletecollection"})
 	v := {
-		"msg": sprintf("rule %d: resourceNames cannot narrow deletecollection (its request names no object), so it grants none of it (%s)", [x.index, granted]),
+		"msg": sprintf("%s: resourceNames cannot narrow deletecollection (its request names no object), so it grants none of it (%s)", [x.name, granted]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "info",
+		"remediation": data.palisade.lib.rbac.unnamed_remediation,
 	}
 }
 

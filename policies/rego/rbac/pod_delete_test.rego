@@ -19,11 +19,15 @@ test_delete_pods_is_medium if {
 
 test_deletecollection_and_eviction_count if {
 	count(pod_delete.deny) == 1 with input as role("Role", [{"apiGroups": [""], "resources": ["pods"], "verbs": ["deletecollection"]}])
-	v := pod_delete.deny with input as role("ClusterRole", [{"apiGroups": [""], "resources": ["pods/eviction"], "verbs": ["create"]}])
+	v := pod_delete.deny with input as role("ClusterRole", [{"apiGroups": [""], "resources": ["pods/eviction"], "verbs": ["create"]}]) with data.inventory as bound("drain")
 	some f in v
 	contains(f.msg, "create pods/eviction")
-	contains(f.msg, "any namespace it is bound in")
+	contains(f.msg, "every namespace (through the ClusterRoleBinding drain)")
 }
+
+# The inventory of a cluster where ClusterRoleBinding `name` binds ClusterRole "r".
+bound(name) := {"cluster": {"rbac.authorization.k8s.io/v1": {"ClusterRoleBinding": {name: {"roleRef": {"kind": "ClusterRole", "name": "r"}}}}}}
+
 
 test_wildcards_reach_pods if {
 	v := pod_delete.deny with input as role("ClusterRole", [{"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]}])

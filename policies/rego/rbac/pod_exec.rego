@@ -10,7 +10,7 @@ metadata := {
 	"title": "Exec, attach or port-forward into pods",
 	"severity": "high",
 	"kinds": ["Role", "ClusterRole"],
-	"remediation": "Grant pods/exec, pods/attach and pods/portforward only for break-glass access, bound in the namespaces concerned. Aggregated ClusterRoles (aggregationRule) are not checked yet.",
+	"remediation": "Grant pods/exec, pods/attach and pods/portforward only for break-glass access, bound in the namespaces concerned.",
 }
 
 subresources := {"pods/exec": "run commands in", "pods/attach": "attach to", "pods/portforward": "port-forward to"}
@@ -44,8 +44,13 @@ deny contains v if {
 	some sub, action in subresources
 	verb := strongest(x.rule, sub)
 	v := {
-		"msg": sprintf("rule %d can %s %s (%s %s)", [x.index, action, reach(x.rule), verb, sub]),
+		"msg": sprintf("%s can %s %s (%s %s)", [x.name, action, reach(x.rule), verb, sub]),
 		"path": data.palisade.lib.rbac.verb_path(x, {verb}),
 		"severity": severities[sub][verb][named(x.rule)],
 	}
+}
+
+warn contains v if {
+	targets := [{"group": "", "resource": sub, "verbs": {"get", "create"}} | some sub, _ in subresources]
+	some v in data.palisade.lib.rbac.miscased_notes(relevant, targets, {"get", "create"})
 }

@@ -9,7 +9,7 @@ metadata := {
 	"title": "Read access to all Secrets",
 	"severity": "high",
 	"kinds": ["Role", "ClusterRole"],
-	"remediation": "Narrow the rule with resourceNames to the Secrets the subject needs, or mount them instead of reading them through the API. Aggregated ClusterRoles (aggregationRule) are not checked yet.",
+	"remediation": "Narrow the rule with resourceNames to the Secrets the subject needs, or mount them instead of reading them through the API.",
 }
 
 read_verbs := {"get", "list", "watch"}
@@ -23,7 +23,7 @@ deny contains v if {
 	verbs := data.palisade.lib.rbac.granted(x.rule, "", "secrets", read_verbs)
 	count(verbs) > 0
 	v := {
-		"msg": sprintf("rule %d can %s every Secret in %s", [x.index, data.palisade.lib.rbac.list(verbs), data.palisade.lib.rbac_scope.scope]),
+		"msg": sprintf("%s can %s every Secret in %s", [x.name, data.palisade.lib.rbac.list(verbs), data.palisade.lib.rbac_scope.scope]),
 		"path": data.palisade.lib.rbac.verb_path(x, read_verbs),
 	}
 }
@@ -34,8 +34,13 @@ warn contains v if {
 	verbs := data.palisade.lib.rbac.granted(x.rule, "", "secrets", read_verbs)
 	count(verbs) > 0
 	v := {
-		"msg": sprintf("rule %d can %s only the Secrets named %s", [x.index, data.palisade.lib.rbac.list(verbs), data.palisade.lib.rbac.list(x.rule.resourceNames)]),
+		"msg": sprintf("%s can %s only the Secrets named %s", [x.name, data.palisade.lib.rbac.list(verbs), data.palisade.lib.rbac.list(x.rule.resourceNames)]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "low",
+		"remediation": data.palisade.lib.rbac.narrowed_remediation,
 	}
+}
+
+warn contains v if {
+	some v in data.palisade.lib.rbac.miscased_notes(relevant, [{"group": "", "resource": "secrets", "verbs": read_verbs}], read_verbs)
 }

@@ -13,7 +13,7 @@ metadata := {
 	"title": "Write Secrets",
 	"severity": "high",
 	"kinds": ["Role", "ClusterRole"],
-	"remediation": "Bind write access to Secrets in the namespaces that need it, never cluster-wide or in kube-system; narrow it with resourceNames to the Secrets a controller owns (its own certificate, say). Aggregated ClusterRoles (aggregationRule) are not checked yet.",
+	"remediation": "Bind write access to Secrets in the namespaces that need it, never cluster-wide or in kube-system; narrow it with resourceNames to the Secrets a controller owns (its own certificate, say).",
 }
 
 write_verbs := {"create", "update", "patch"}
@@ -31,7 +31,7 @@ deny contains v if {
 	not x.rule.narrowed
 	granted := data.palisade.lib.rbac.grants(x.rule, targets, write_verbs)
 	v := {
-		"msg": sprintf("rule %d can %s in %s, where a bootstrap-token Secret joins a node", [x.index, granted, data.palisade.lib.rbac.kube_system_reach]),
+		"msg": sprintf("%s can %s in %s, where a bootstrap-token Secret joins a node", [x.name, granted, data.palisade.lib.rbac.kube_system_reach]),
 		"path": data.palisade.lib.rbac.verb_path(x, write_verbs),
 	}
 }
@@ -42,7 +42,7 @@ deny contains v if {
 	not x.rule.narrowed
 	granted := data.palisade.lib.rbac.grants(x.rule, targets, write_verbs)
 	v := {
-		"msg": sprintf("rule %d can %s in its namespace: service-account tokens, TLS keys and credentials its workloads trust", [x.index, granted]),
+		"msg": sprintf("%s can %s in its namespace: service-account tokens, TLS keys and credentials its workloads trust", [x.name, granted]),
 		"path": data.palisade.lib.rbac.verb_path(x, write_verbs),
 		"severity": "medium",
 	}
@@ -53,9 +53,10 @@ deny contains v if {
 	x.rule.narrowed
 	granted := data.palisade.lib.rbac.grants(x.rule, targets, named_verbs)
 	v := {
-		"msg": sprintf("rule %d can %s only for the Secrets named %s", [x.index, granted, data.palisade.lib.rbac.list(x.rule.resourceNames)]),
+		"msg": sprintf("%s can %s only for the Secrets named %s", [x.name, granted, data.palisade.lib.rbac.list(x.rule.resourceNames)]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "low",
+		"remediation": data.palisade.lib.rbac.narrowed_remediation,
 	}
 }
 
@@ -64,9 +65,10 @@ warn contains v if {
 	x.rule.narrowed
 	granted := data.palisade.lib.rbac.grants(x.rule, targets, {"create"})
 	v := {
-		"msg": sprintf("rule %d: resourceNames cannot narrow create (a create request names no object), so it grants none of it (%s)", [x.index, granted]),
+		"msg": sprintf("%s: resourceNames cannot narrow create (a create request names no object), so it grants none of it (%s)", [x.name, granted]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "info",
+		"remediation": data.palisade.lib.rbac.unnamed_remediation,
 	}
 }
 

@@ -9,7 +9,7 @@ metadata := {
 	"title": "Mint service account tokens",
 	"severity": "high",
 	"kinds": ["Role", "ClusterRole"],
-	"remediation": "Narrow serviceaccounts/token with resourceNames to the service accounts the subject must act as, bound in their namespace. Aggregated ClusterRoles (aggregationRule) are not checked yet.",
+	"remediation": "Narrow serviceaccounts/token with resourceNames to the service accounts the subject must act as, bound in their namespace.",
 }
 
 # The rules this policy looks at closely (see `touching`).
@@ -20,7 +20,7 @@ deny contains v if {
 	not x.rule.narrowed
 	data.palisade.lib.rbac.allows(x.rule, "", "serviceaccounts/token", "create")
 	v := {
-		"msg": sprintf("rule %d can mint tokens for any service account in %s (create serviceaccounts/token)", [x.index, data.palisade.lib.rbac_scope.scope]),
+		"msg": sprintf("%s can mint tokens for any service account in %s (create serviceaccounts/token)", [x.name, data.palisade.lib.rbac_scope.scope]),
 		"path": data.palisade.lib.rbac.verb_path(x, {"create"}),
 		"severity": unrestricted_severity,
 	}
@@ -37,9 +37,10 @@ deny contains v if {
 	data.palisade.lib.rbac.allows(x.rule, "", "serviceaccounts/token", "create")
 	not names_admin(x)
 	v := {
-		"msg": sprintf("rule %d can mint tokens only for the service accounts named %s", [x.index, data.palisade.lib.rbac.list(x.rule.resourceNames)]),
+		"msg": sprintf("%s can mint tokens only for the service accounts named %s", [x.name, data.palisade.lib.rbac.list(x.rule.resourceNames)]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "medium",
+		"remediation": data.palisade.lib.rbac.narrowed_remediation,
 	}
 }
 
@@ -50,13 +51,19 @@ deny contains v if {
 	some k, name in x.rule.resourceNames
 	data.palisade.lib.rbac_admin.admin_subject("ServiceAccount", name)
 	v := {
-		"msg": sprintf("rule %d can mint tokens for service account %q, which holds cluster-admin", [x.index, name]),
-		"path": sprintf("%s/%d", [data.palisade.lib.rbac.names_path(x), k]),
+		"msg": sprintf("%s can mint tokens for service account %q, which holds cluster-admin", [x.name, name]),
+		"path": data.palisade.lib.rbac.field_path(x, sprintf("/resourceNames/%d", [k])),
 		"severity": "critical",
+		"remediation": data.palisade.lib.rbac.admin_name_remediation,
 	}
 }
 
 names_admin(x) if {
 	some name in x.rule.resourceNames
 	data.palisade.lib.rbac_admin.admin_subject("ServiceAccount", name)
+}
+
+warn contains v if {
+	targets := [{"group": "", "resource": "serviceaccounts/token", "verbs": {"create"}}]
+	some v in data.palisade.lib.rbac.miscased_notes(relevant, targets, {"create"})
 }

@@ -13,7 +13,7 @@ metadata := {
 	"title": "Write admission webhook configurations or admission policies",
 	"severity": "high",
 	"kinds": ["Role", "ClusterRole"],
-	"remediation": "Grant write access to webhook configurations and admission policies only to their own controller, narrowed by resourceNames to its own objects. Aggregated ClusterRoles (aggregationRule) are not checked yet.",
+	"remediation": "Grant write access to webhook configurations and admission policies only to their own controller, narrowed by resourceNames to its own objects.",
 }
 
 group := "admissionregistration.k8s.io"
@@ -47,7 +47,7 @@ deny contains v if {
 	not x.rule.narrowed
 	granted := pairs(x.rule, write_verbs)
 	v := {
-		"msg": sprintf("rule %d can %s: it can disable admission control or intercept every object", [x.index, granted]),
+		"msg": sprintf("%s can %s: it can disable admission control or intercept every object", [x.name, granted]),
 		"path": data.palisade.lib.rbac.verb_path(x, write_verbs),
 	}
 }
@@ -58,9 +58,10 @@ deny contains v if {
 	x.rule.narrowed
 	granted := pairs(x.rule, named_verbs)
 	v := {
-		"msg": sprintf("rule %d can %s only for the objects named %s", [x.index, granted, data.palisade.lib.rbac.list(x.rule.resourceNames)]),
+		"msg": sprintf("%s can %s only for the objects named %s", [x.name, granted, data.palisade.lib.rbac.list(x.rule.resourceNames)]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "low",
+		"remediation": data.palisade.lib.rbac.narrowed_remediation,
 	}
 }
 
@@ -70,9 +71,10 @@ warn contains v if {
 	x.rule.narrowed
 	granted := pairs(x.rule, {"create", "deletecollection"})
 	v := {
-		"msg": sprintf("rule %d: resourceNames cannot narrow create or deletecollection (their requests name no object), so it grants neither (%s)", [x.index, granted]),
+		"msg": sprintf("%s: resourceNames cannot narrow create or deletecollection (their requests name no object), so it grants neither (%s)", [x.name, granted]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "info",
+		"remediation": data.palisade.lib.rbac.unnamed_remediation,
 	}
 }
 

@@ -9,7 +9,7 @@ metadata := {
 	"title": "Wildcard in an RBAC rule",
 	"severity": "medium",
 	"kinds": ["Role", "ClusterRole"],
-	"remediation": "List the API groups, resources and verbs the subject needs instead of `*`. Aggregated ClusterRoles (aggregationRule) are not checked yet.",
+	"remediation": "List the API groups, resources and verbs the subject needs instead of `*`.",
 }
 
 fields := ["apiGroups", "resources", "verbs"]
@@ -26,8 +26,8 @@ deny contains v if {
 	some j, entry in x.rule[field]
 	entry == "*"
 	v := {
-		"msg": sprintf("rule %d grants %s (%s: *)", [x.index, what[field], field]),
-		"path": sprintf("%s/%s/%d", [x.path, field, j]),
+		"msg": sprintf("%s grants %s (%s: *)", [x.name, what[field], field]),
+		"path": data.palisade.lib.rbac.field_path(x, sprintf("/%s/%d", [field, j])),
 		"severity": severity(x.rule),
 	}
 }
@@ -37,8 +37,8 @@ deny contains v if {
 	some j, entry in x.rule.resources
 	startswith(entry, "*/")
 	v := {
-		"msg": sprintf("rule %d grants the %q subresource of every resource in its API groups (resources: %s)", [x.index, substring(entry, 2, -1), entry]),
-		"path": sprintf("%s/resources/%d", [x.path, j]),
+		"msg": sprintf("%s grants the %q subresource of every resource in its API groups (resources: %s)", [x.name, substring(entry, 2, -1), entry]),
+		"path": data.palisade.lib.rbac.field_path(x, sprintf("/resources/%d", [j])),
 		"severity": severity(x.rule),
 	}
 }
@@ -52,8 +52,8 @@ warn contains v if {
 	entry != "*"
 	not startswith(entry, "*/")
 	v := {
-		"msg": sprintf("rule %d: %s entry %q is not a wildcard; the API server matches it literally, so it grants nothing (use `*`, `*/subresource`, or list the names)", [x.index, field, entry]),
-		"path": sprintf("%s/%s/%d", [x.path, field, j]),
+		"msg": sprintf("%s: %s entry %q is not a wildcard; the API server matches it literally, so it grants nothing (use `*`, `*/subresource`, or list the names)", [x.name, field, entry]),
+		"path": data.palisade.lib.rbac.field_path(x, sprintf("/%s/%d", [field, j])),
 		"severity": "info",
 	}
 }

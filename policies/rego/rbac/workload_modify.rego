@@ -11,7 +11,7 @@ metadata := {
 	"title": "Update or patch pods or workload controllers",
 	"severity": "medium",
 	"kinds": ["Role", "ClusterRole"],
-	"remediation": "Grant update and patch on workloads only to deployers and controllers that need it, bound in the namespaces they deploy to, and narrowed by resourceNames where they tend named workloads. Aggregated ClusterRoles (aggregationRule) are not checked yet.",
+	"remediation": "Grant update and patch on workloads only to deployers and controllers that need it, bound in the namespaces they deploy to, and narrowed by resourceNames where they tend named workloads.",
 }
 
 modify_verbs := {"update", "patch"}
@@ -35,7 +35,7 @@ deny contains v if {
 	not x.rule.narrowed
 	granted := data.palisade.lib.rbac.grants(x.rule, targets, modify_verbs)
 	v := {
-		"msg": sprintf("rule %d can %s in %s: code then runs as those workloads' service accounts", [x.index, granted, data.palisade.lib.rbac_scope.scope]),
+		"msg": sprintf("%s can %s in %s: code then runs as those workloads' service accounts", [x.name, granted, data.palisade.lib.rbac.scope]),
 		"path": data.palisade.lib.rbac.verb_path(x, modify_verbs),
 	}
 }
@@ -45,9 +45,10 @@ deny contains v if {
 	x.rule.narrowed
 	granted := data.palisade.lib.rbac.grants(x.rule, targets, modify_verbs)
 	v := {
-		"msg": sprintf("rule %d can %s only for the workloads named %s", [x.index, granted, data.palisade.lib.rbac.list(x.rule.resourceNames)]),
+		"msg": sprintf("%s can %s only for the workloads named %s", [x.name, granted, data.palisade.lib.rbac.list(x.rule.resourceNames)]),
 		"path": data.palisade.lib.rbac.names_path(x),
 		"severity": "low",
+		"remediation": data.palisade.lib.rbac.narrowed_remediation,
 	}
 }
 

@@ -23,11 +23,19 @@ test_every_controller_counts if {
 	}
 }
 
-test_cluster_role_reaches_any_namespace_it_is_bound_in if {
-	v := workload_modify.deny with input as role("ClusterRole", [{"apiGroups": ["batch"], "resources": ["cronjobs"], "verbs": ["update"]}])
+test_cluster_role_reaches_every_namespace if {
+	input_ := role("ClusterRole", [{"apiGroups": ["batch"], "resources": ["cronjobs"], "verbs": ["update"]}])
+	v := workload_modify.deny with input as input_ with data.inventory as bound("ops")
 	some f in v
-	contains(f.msg, "any namespace it is bound in")
+	contains(f.msg, "every namespace (through the ClusterRoleBinding ops)")
+	unbound := workload_modify.deny with input as input_
+	some g in unbound
+	contains(g.msg, "in any namespace it is bound in")
 }
+
+# The inventory of a cluster where ClusterRoleBinding `name` binds ClusterRole "r".
+bound(name) := {"cluster": {"rbac.authorization.k8s.io/v1": {"ClusterRoleBinding": {name: {"roleRef": {"kind": "ClusterRole", "name": "r"}}}}}}
+
 
 test_wildcards_reach_workloads if {
 	v := workload_modify.deny with input as role("ClusterRole", [{"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]}])

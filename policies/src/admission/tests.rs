@@ -73,6 +73,7 @@ fn judged(rule: &str, message: &str, outcome: Enforcement) -> Judged {
             action: Action::Deny,
             message: message.into(),
             path: None,
+            remediation: None,
         },
         outcome,
         preexisting: false,

@@ -26,6 +26,7 @@ mod options;
 mod policy;
 mod overlap;
 mod rego_tests;
+mod role_powers;
 mod settings;
 mod severity;
 mod suppress;

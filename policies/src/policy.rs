@@ -44,6 +44,9 @@ pub(crate) const BUILTIN_FACTS: [(&str, &str); 2] = [
     ("palisade.lib.rbac_scope", "computed"),
 ];
 
+/// (package, rule) of the facts computed after the role powers (`role_powers`), which they read.
+pub(crate) const LATE_FACTS: [(&str, &str); 1] = [("palisade.lib.rbac_identity", "computed")];
+
 /// One fact of a compiled engine.
 #[derive(Debug, Clone)]
 pub(crate) struct Fact {
@@ -53,14 +56,17 @@ pub(crate) struct Fact {
     pub path: String,
     /// Index in the RVM program, when the RVM runs it.
     pub rvm_index: Option<usize>,
+    /// Computed after the role powers, which it reads (see [`LATE_FACTS`]).
+    pub late: bool,
 }
 
 impl Fact {
-    pub fn new(package: &str, rule: &str) -> Fact {
+    pub fn new(package: &str, rule: &str, late: bool) -> Fact {
         Fact {
             key: format!("{package}.{rule}"),
             path: format!("data.{package}.{rule}"),
             rvm_index: None,
+            late,
         }
     }
 }

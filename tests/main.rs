@@ -6,6 +6,7 @@ mod cli_coverage;
 mod cli_fix;
 mod cli_flows;
 mod cli_host_mounts;
+mod cli_identity;
 mod cli_lint;
 mod cli_lint_inputs;
 mod cli_netpol;

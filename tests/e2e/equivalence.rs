@@ -1,8 +1,9 @@
 //! The promise: one manifest, one verdict, in CI and at admission. Each case — the shipped
 //! examples and `tests/data/equivalence/` (a privileged DaemonSet, a hardened Deployment,
 //! impersonation ClusterRoles narrowed and not, a binding to cluster-admin, a CronJob with
-//! hostPID, a suppressed finding, an exempted namespace, NetworkPolicy rules, host mounts and
-//! findings two rules share) — is linted by the real `palisade lint`
+//! hostPID, a suppressed finding, an exempted namespace, NetworkPolicy rules, host mounts,
+//! findings two rules share, a DaemonSet judged by its service account's bindings) — is linted
+//! by the real `palisade lint`
 //! and sent, object by object, through the API-server harness to the real webhook, both reading
 //! `tests/data/equivalence/palisade.yaml`. The webhook's inventory holds the file's own objects,
 //! as the linter's does. Lint exits 1 exactly when some object is denied, and for every object
@@ -14,7 +15,7 @@ use palisade_linter::{SourceFile, parse_file};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
-const CASES: [(&str, bool); 11] = [
+const CASES: [(&str, bool); 12] = [
     ("examples/scope-probe-privileged.yaml", true),
     ("examples/scope-app-hardened.yaml", false),
     ("examples/gitops-impersonation.yaml", false),
@@ -28,6 +29,7 @@ const CASES: [(&str, bool); 11] = [
     ("tests/data/equivalence/exempted-namespace.yaml", false),
     ("tests/data/equivalence/netpol.yaml", true),
     ("tests/data/equivalence/host-mounts.yaml", true),
+    ("tests/data/equivalence/workload-identity.yaml", true),
     // The same exempted DaemonSet without its exemption's namespace is denied.
     (
         "tests/data/equivalence/exempted-namespace.yaml#elsewhere",

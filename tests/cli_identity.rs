@@ -63,8 +63,16 @@ fn workload_identity_at_exact_lines() {
     assert_eq!(
         got,
         [
-            ("deployer-projected", line_of(&file, "# deployer-projected"), "critical"),
-            ("exporter-backfill", line_of(&file, "# exporter-job"), "high"),
+            (
+                "deployer-projected",
+                line_of(&file, "# deployer-projected"),
+                "critical"
+            ),
+            (
+                "exporter-backfill",
+                line_of(&file, "# exporter-job"),
+                "high"
+            ),
             ("reports", line_of(&file, "# billing-reports"), "high"),
             ("weave-scope-agent", line_of(&file, "# scope-agent"), "high"),
         ],
@@ -114,7 +122,13 @@ fn workload_identity_is_in_the_catalogue() {
         .unwrap_or_else(|| panic!("not listed: {json}"));
     assert_eq!(rule["severity"], "critical");
     let kinds = rule["kinds"].to_string();
-    for kind in ["Pod", "Deployment", "DaemonSet", "CronJob", "ReplicationController"] {
+    for kind in [
+        "Pod",
+        "Deployment",
+        "DaemonSet",
+        "CronJob",
+        "ReplicationController",
+    ] {
         assert!(kinds.contains(kind), "{kinds}");
     }
 }

@@ -11,6 +11,7 @@ mod cli_lint;
 mod cli_lint_inputs;
 mod cli_netpol;
 mod cli_policies;
+mod cli_rbac;
 mod cli_suggest;
 mod e2e;
 mod manifests;

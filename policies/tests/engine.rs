@@ -177,7 +177,14 @@ fn both_backends_agree_on_builtins() {
 fn rules_reading_the_inventory_are_known_by_kind() {
     let engine = Engine::builtin().unwrap_or_else(|e| panic!("{e}"));
     // Workloads read it for RBAC-WORKLOAD-IDENTITY (their service account's bindings).
-    for kind in ["ClusterRole", "Role", "ClusterRoleBinding", "RoleBinding", "Pod", "Deployment"] {
+    for kind in [
+        "ClusterRole",
+        "Role",
+        "ClusterRoleBinding",
+        "RoleBinding",
+        "Pod",
+        "Deployment",
+    ] {
         assert!(engine.reads_inventory(kind), "{kind}");
     }
     for kind in ["Service", "ConfigMap"] {

@@ -10,18 +10,18 @@ fn objects() -> Vec<Value> {
     let rbac = "rbac.authorization.k8s.io/v1";
     vec![
         json!({"apiVersion": rbac, "kind": "ClusterRole", "metadata": {"name": "scope"},
-            "rules": [
-                {"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list", "delete"]},
-                {"apiGroups": ["apps"], "resources": ["deployments"], "verbs": ["get", "update"]},
-            ]}),
+        "rules": [
+            {"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list", "delete"]},
+            {"apiGroups": ["apps"], "resources": ["deployments"], "verbs": ["get", "update"]},
+        ]}),
         json!({"apiVersion": rbac, "kind": "ClusterRoleBinding", "metadata": {"name": "scope"},
             "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "scope"},
             "subjects": [{"kind": "ServiceAccount", "name": "scope", "namespace": "weave"}]}),
         json!({"apiVersion": rbac, "kind": "ClusterRole", "metadata": {"name": "secrets"},
-            "rules": [
-                {"apiGroups": [""], "resources": ["secrets"], "verbs": ["get", "list"]},
-                {"apiGroups": [""], "resources": ["nodes"], "verbs": ["patch"]},
-            ]}),
+        "rules": [
+            {"apiGroups": [""], "resources": ["secrets"], "verbs": ["get", "list"]},
+            {"apiGroups": [""], "resources": ["nodes"], "verbs": ["patch"]},
+        ]}),
         json!({"apiVersion": rbac, "kind": "RoleBinding", "metadata": {"name": "secrets", "namespace": "shop"},
             "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "secrets"},
             "subjects": [{"kind": "ServiceAccount", "name": "api", "namespace": "shop"}]}),
@@ -143,9 +143,9 @@ fn workloads_are_judged_alike_on_both_backends_with_and_without_facts() {
         rvm[0][0].message
     );
     assert!(
-        rvm[3][0]
-            .message
-            .contains("through RoleBinding \"shop/secrets\" → ClusterRole \"secrets\" in namespace \"shop\""),
+        rvm[3][0].message.contains(
+            "through RoleBinding \"shop/secrets\" → ClusterRole \"secrets\" in namespace \"shop\""
+        ),
         "{}",
         rvm[3][0].message
     );
@@ -155,9 +155,11 @@ fn workloads_are_judged_alike_on_both_backends_with_and_without_facts() {
 fn cluster_admin_without_facts_on_both_backends() {
     for (name, engine) in engines() {
         let mut builder = InventoryBuilder::default();
-        builder.extend([json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+        builder.extend([
+            json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
             "metadata": {"name": "ci"}, "roleRef": {"kind": "ClusterRole", "name": "cluster-admin"},
-            "subjects": [{"kind": "ServiceAccount", "name": "deployer", "namespace": "ci"}]})]);
+            "subjects": [{"kind": "ServiceAccount", "name": "deployer", "namespace": "ci"}]}),
+        ]);
         let (raw, _) = builder.build();
         for inv in [engine.inventory(raw.clone()), Inventory::new(raw.clone())] {
             let found = identity(&engine, &inv, &workload("Job", "ci", "deployer"));

@@ -12,7 +12,9 @@
 mod model;
 mod query;
 mod render;
+mod subject;
 
 pub use model::{Binding, Located, Rbac, Role, Rule, SubjectRef};
-pub use query::{Answer, Grant, Request, Subject, show, who_can};
+pub use query::{Answer, Grant, Request, show, who_can};
 pub use render::{render_answers, render_grants};
+pub use subject::Subject;

@@ -143,7 +143,10 @@ fn facts_computed_once_give_the_same_findings() {
         with_facts.facts(),
         Some(json!({
             "palisade.lib.rbac_admin_subjects.computed": [{"kind": "Group", "name": "platform"}],
-            "palisade.lib.rbac_scope.computed": {"cluster-admin": ["platform-admins"]}
+            "palisade.lib.rbac_scope.computed": {"cluster-admin": ["platform-admins"]},
+            // No service account is bound: no role powers, no identity chains.
+            "rbac.role_powers": {},
+            "palisade.lib.rbac_identity.computed": {}
         }))
     );
     let plain = palisade_policies::Inventory::new(inventory);

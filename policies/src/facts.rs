@@ -10,6 +10,7 @@
 //! Which rules are facts, and the key they are served under, are in `policy`; the role powers
 //! of the workload identity join are computed in Rust (`role_powers`).
 
+use crate::policy::IDENTITY_CHAINS;
 use crate::role_powers::ROLE_POWERS_KEY;
 use crate::{Engine, EvalError, Inventory};
 use serde_json::Value as Json;
@@ -44,7 +45,7 @@ impl Engine {
             }
             let served = plain.clone().with_facts(facts.clone());
             match self.compute_facts(&served, true, facts) {
-                Ok(all) => facts = all,
+                Ok(all) => facts = group_chains(all),
                 Err(_) => return plain,
             }
         }
@@ -74,4 +75,32 @@ impl Engine {
         }
         Ok(facts)
     }
+}
+
+/// Replaces the identity chains (a set) by the same chains grouped by their subject key, which
+/// is how the workload rule looks them up.
+fn group_chains(mut facts: regorus::Value) -> regorus::Value {
+    let (raw, grouped) = IDENTITY_CHAINS;
+    let Ok(map) = facts.as_object_mut() else {
+        return facts;
+    };
+    let Some(chains) = map.remove(&regorus::Value::from(raw)) else {
+        return facts;
+    };
+    let mut by_key: std::collections::BTreeMap<regorus::Value, Vec<regorus::Value>> =
+        std::collections::BTreeMap::new();
+    if let Ok(set) = chains.as_set() {
+        for chain in set.iter() {
+            let key = chain[&regorus::Value::from("key")].clone();
+            by_key.entry(key).or_default().push(chain.clone());
+        }
+    }
+    let mut out = regorus::Value::new_object();
+    if let Ok(obj) = out.as_object_mut() {
+        for (key, list) in by_key {
+            obj.insert(key, regorus::Value::from(list));
+        }
+    }
+    map.insert(regorus::Value::from(grouped), out);
+    facts
 }

@@ -45,7 +45,15 @@ pub(crate) const BUILTIN_FACTS: [(&str, &str); 2] = [
 ];
 
 /// (package, rule) of the facts computed after the role powers (`role_powers`), which they read.
-pub(crate) const LATE_FACTS: [(&str, &str); 1] = [("palisade.lib.rbac_identity", "computed")];
+/// Their values are served as they are, but for `IDENTITY_CHAINS`, grouped by subject (see `facts`).
+pub(crate) const LATE_FACTS: [(&str, &str); 1] = [("palisade.lib.rbac_identity", "all_chains")];
+
+/// The key of the identity chains, as evaluated, and the key they are served under grouped by
+/// subject key.
+pub(crate) const IDENTITY_CHAINS: (&str, &str) = (
+    "palisade.lib.rbac_identity.all_chains",
+    "palisade.lib.rbac_identity.by_key",
+);
 
 /// One fact of a compiled engine.
 #[derive(Debug, Clone)]

@@ -146,7 +146,7 @@ fn facts_computed_once_give_the_same_findings() {
             "palisade.lib.rbac_scope.computed": {"cluster-admin": ["platform-admins"]},
             // No service account is bound: no role powers, no identity chains.
             "rbac.role_powers": {},
-            "palisade.lib.rbac_identity.computed": {}
+            "palisade.lib.rbac_identity.by_key": {}
         }))
     );
     let plain = palisade_policies::Inventory::new(inventory);

@@ -1,7 +1,6 @@
 # Workload identity: which service accounts hold which RBAC powers, and through which binding and
-# role. The join runs once per inventory (the engine computes `computed` and serves it as
-# data.palisade_facts["palisade.lib.rbac_identity.computed"]); a workload then looks its service
-# account up in it, so judging a pod costs a few lookups whatever the size of the inventory.
+# role. The join runs once per inventory (see `chains`); a workload then looks its service account
+# up in it, so judging a pod costs a few lookups whatever the size of the inventory.
 #
 # A role's powers are not judged here: the engine evaluates the RBAC rules themselves on every
 # role a service account is bound to and serves their findings of medium severity and above as
@@ -23,14 +22,17 @@ role_powers := data.palisade_facts["rbac.role_powers"]
 
 role_powers := {} if not data.palisade_facts["rbac.role_powers"]
 
-chains := data.palisade_facts["palisade.lib.rbac_identity.computed"]
-
-chains := computed if not data.palisade_facts["palisade.lib.rbac_identity.computed"]
-
 # Subject key → the chains that grant it something: {"key", "binding", "role", "namespace" (where
 # it grants; "" for cluster-wide), "powers"}. Keys: `serviceaccount:<ns>:<name>`,
-# `group:system:serviceaccounts`, `group:system:serviceaccounts:<ns>`.
-computed[key] := [c | some c in all_chains; c.key == key] if {
+# `group:system:serviceaccounts`, `group:system:serviceaccounts:<ns>`. The engine evaluates
+# `all_chains` once per inventory and groups it by key in Rust (linear; the comprehension below is
+# quadratic in the number of chains), serving the result as
+# data.palisade_facts["palisade.lib.rbac_identity.by_key"].
+chains := data.palisade_facts["palisade.lib.rbac_identity.by_key"]
+
+chains := by_key if not data.palisade_facts["palisade.lib.rbac_identity.by_key"]
+
+by_key[key] := [c | some c in all_chains; c.key == key] if {
 	some key in {c.key | some c in all_chains}
 }
 

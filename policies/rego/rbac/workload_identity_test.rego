@@ -166,7 +166,7 @@ test_cronjob_path if {
 }
 
 test_served_chains_are_read_first if {
-	chains := {"palisade.lib.rbac_identity.computed": {"serviceaccount:apps:api": [{
+	chains := {"palisade.lib.rbac_identity.by_key": {"serviceaccount:apps:api": [{
 		"key": "serviceaccount:apps:api", "binding": "ClusterRoleBinding \"served\"", "role": "ClusterRole \"x\"", "namespace": "",
 		"powers": [{"rule": "RBAC-NODES-PROXY", "severity": "high", "msg": "served"}],
 	}]}}

@@ -35,6 +35,8 @@ pub enum Command {
     Certs(crate::certs_cmd::CertsArgs),
     /// NetworkPolicy tools: simulate observed flows against policies.
     Netpol(crate::netpol_cmd::NetpolArgs),
+    /// RBAC questions answered offline on manifests: who-can, show.
+    Rbac(crate::rbac_cmd::RbacArgs),
 }
 
 /// Policy selection shared by every command that evaluates.

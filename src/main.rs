@@ -14,6 +14,7 @@ mod netpol_suggest;
 mod netpol_suggest_fix;
 mod probe_cmd;
 mod progress;
+mod rbac_cmd;
 mod rules_cmd;
 mod setup;
 mod stdout;
@@ -39,6 +40,7 @@ fn main() -> ExitCode {
         cli::Command::Webhook(args) => webhook_cmd::run(*args),
         cli::Command::Certs(args) => certs_cmd::run(args),
         cli::Command::Netpol(args) => netpol_cmd::run(args),
+        cli::Command::Rbac(args) => rbac_cmd::run(args),
     };
     match result {
         Ok(code) => code,

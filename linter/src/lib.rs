@@ -7,6 +7,7 @@ mod finding;
 pub mod fix;
 mod lint;
 mod objects;
+pub mod rbac;
 pub mod report;
 mod source;
 pub mod yaml;

@@ -5,7 +5,7 @@
 use crate::batch::{self, Batches};
 use crate::catalog::RuleMeta;
 use crate::discover::{discover, mark_inventory_readers};
-use crate::policy::{BUILTIN_FACTS, Backend, Fact, Policy};
+use crate::policy::{BUILTIN_FACTS, Backend, Fact, LATE_FACTS, Policy};
 use crate::{LoadError, Options, PolicySource, builtin_sources, kinds};
 use regorus::languages::rego::compiler::Compiler;
 use regorus::rvm::program::Program;
@@ -149,14 +149,16 @@ impl EngineBuilder {
             compiled = compile(&mut rego)?;
         }
         let packages = rego.get_packages().unwrap_or_default();
-        let mut facts: Vec<Fact> = BUILTIN_FACTS
-            .iter()
-            .filter(|(pkg, _)| {
+        let early = BUILTIN_FACTS.iter().map(|f| (f, false));
+        let late = LATE_FACTS.iter().map(|f| (f, true));
+        let mut facts: Vec<Fact> = early
+            .chain(late)
+            .filter(|((pkg, _), _)| {
                 packages
                     .iter()
                     .any(|p| p.trim_start_matches("data.") == *pkg)
             })
-            .map(|(pkg, rule)| Fact::new(pkg, rule))
+            .map(|((pkg, rule), late)| Fact::new(pkg, rule, late))
             .collect();
         let program = compile_program(&compiled, &mut policies, &mut batches, &mut facts)?;
         Ok(Engine {

@@ -7,8 +7,11 @@
 //! Rego side reads that entry first and computes the rule itself when it is missing (Rego tests,
 //! an inventory built with [`Inventory::new`]), so both give the same results.
 //!
-//! Which rules are facts, and the key they are served under, are in `policy`.
+//! Which rules are facts, and the key they are served under, are in `policy`; the role powers
+//! of the workload identity join are computed in Rust (`role_powers`).
 
+use crate::policy::IDENTITY_CHAINS;
+use crate::role_powers::ROLE_POWERS_KEY;
 use crate::{Engine, EvalError, Inventory};
 use serde_json::Value as Json;
 
@@ -16,22 +19,49 @@ impl Engine {
     /// `data.inventory` for this engine's rules, with its facts computed once. Should a fact fail
     /// to evaluate, the inventory is returned without facts: rules then compute them on their
     /// own, with the same results, and report the error on the objects that need them.
+    ///
+    /// Facts are computed in two rounds: the first ones; then, when the engine has the workload
+    /// identity join, the role powers (see `role_powers`, which judges roles with rules that read
+    /// the first facts) and the facts that read them.
     pub fn inventory(&self, inventory: Json) -> Inventory {
+        let late = self.inner.facts.iter().any(|f| f.late);
+        let raw = late.then(|| inventory.clone());
         let plain = Inventory::new(inventory);
         if self.inner.facts.is_empty() {
             return plain;
         }
-        match self.compute_facts(&plain) {
-            Ok(facts) => plain.with_facts(facts),
-            Err(_) => plain,
+        let mut facts = match self.compute_facts(&plain, false, regorus::Value::new_object()) {
+            Ok(facts) => facts,
+            Err(_) => return plain,
+        };
+        if let Some(raw) = raw {
+            let first = plain.clone().with_facts(facts.clone());
+            let powers = self.role_powers(&raw, &first);
+            if let Ok(map) = facts.as_object_mut() {
+                map.insert(
+                    regorus::Value::from(ROLE_POWERS_KEY),
+                    regorus::Value::from(powers),
+                );
+            }
+            let served = plain.clone().with_facts(facts.clone());
+            match self.compute_facts(&served, true, facts) {
+                Ok(all) => facts = group_chains(all),
+                Err(_) => return plain,
+            }
         }
+        plain.with_facts(facts)
     }
 
-    fn compute_facts(&self, plain: &Inventory) -> Result<regorus::Value, EvalError> {
+    /// Evaluates the facts of one round (`late` or not) against `plain` and adds them to `facts`.
+    fn compute_facts(
+        &self,
+        plain: &Inventory,
+        late: bool,
+        mut facts: regorus::Value,
+    ) -> Result<regorus::Value, EvalError> {
         let mut ev = self.evaluator();
         ev.set_inventory(plain);
-        let mut facts = regorus::Value::new_object();
-        for fact in &self.inner.facts {
+        for fact in self.inner.facts.iter().filter(|f| f.late == late) {
             let value = ev.fact(fact)?;
             if value != regorus::Value::Undefined {
                 facts
@@ -45,4 +75,32 @@ impl Engine {
         }
         Ok(facts)
     }
+}
+
+/// Replaces the identity chains (a set) by the same chains grouped by their subject key, which
+/// is how the workload rule looks them up.
+fn group_chains(mut facts: regorus::Value) -> regorus::Value {
+    let (raw, grouped) = IDENTITY_CHAINS;
+    let Ok(map) = facts.as_object_mut() else {
+        return facts;
+    };
+    let Some(chains) = map.remove(&regorus::Value::from(raw)) else {
+        return facts;
+    };
+    let mut by_key: std::collections::BTreeMap<regorus::Value, Vec<regorus::Value>> =
+        std::collections::BTreeMap::new();
+    if let Ok(set) = chains.as_set() {
+        for chain in set.iter() {
+            let key = chain[&regorus::Value::from("key")].clone();
+            by_key.entry(key).or_default().push(chain.clone());
+        }
+    }
+    let mut out = regorus::Value::new_object();
+    if let Ok(obj) = out.as_object_mut() {
+        for (key, list) in by_key {
+            obj.insert(key, regorus::Value::from(list));
+        }
+    }
+    map.insert(regorus::Value::from(grouped), out);
+    facts
 }

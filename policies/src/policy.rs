@@ -45,6 +45,17 @@ pub(crate) const BUILTIN_FACTS: [(&str, &str); 3] = [
     ("palisade.lib.rbac_scope", "computed"),
 ];
 
+/// (package, rule) of the facts computed after the role powers (`role_powers`), which they read.
+/// Their values are served as they are, but for `IDENTITY_CHAINS`, grouped by subject (see `facts`).
+pub(crate) const LATE_FACTS: [(&str, &str); 1] = [("palisade.lib.rbac_identity", "all_chains")];
+
+/// The key of the identity chains, as evaluated, and the key they are served under grouped by
+/// subject key.
+pub(crate) const IDENTITY_CHAINS: (&str, &str) = (
+    "palisade.lib.rbac_identity.all_chains",
+    "palisade.lib.rbac_identity.by_key",
+);
+
 /// One fact of a compiled engine.
 #[derive(Debug, Clone)]
 pub(crate) struct Fact {
@@ -54,14 +65,17 @@ pub(crate) struct Fact {
     pub path: String,
     /// Index in the RVM program, when the RVM runs it.
     pub rvm_index: Option<usize>,
+    /// Computed after the role powers, which it reads (see [`LATE_FACTS`]).
+    pub late: bool,
 }
 
 impl Fact {
-    pub fn new(package: &str, rule: &str) -> Fact {
+    pub fn new(package: &str, rule: &str, late: bool) -> Fact {
         Fact {
             key: format!("{package}.{rule}"),
             path: format!("data.{package}.{rule}"),
             rvm_index: None,
+            late,
         }
     }
 }

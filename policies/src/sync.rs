@@ -7,13 +7,15 @@ use crate::settings::NamespaceLabels;
 use serde_json::{Map, Value};
 
 /// Kinds copied into the inventory (what the built-in rules look at).
-pub const INVENTORY_KINDS: [&str; 6] = [
+pub const INVENTORY_KINDS: [&str; 8] = [
     "Namespace",
     "NetworkPolicy",
     "Service",
+    "ServiceAccount",
     "ClusterRoleBinding",
     "RoleBinding",
     "ClusterRole",
+    "Role",
 ];
 
 /// Cluster-scoped kinds among [`INVENTORY_KINDS`].

@@ -144,7 +144,10 @@ fn facts_computed_once_give_the_same_findings() {
         Some(json!({
             "palisade.lib.rbac_admin_subjects.computed": [{"kind": "Group", "name": "platform"}],
             "palisade.lib.rbac_aggregate.computed": {},
-            "palisade.lib.rbac_scope.computed": {"cluster-admin": ["platform-admins"]}
+            "palisade.lib.rbac_scope.computed": {"cluster-admin": ["platform-admins"]},
+            // No service account is bound: no role powers, no identity chains.
+            "rbac.role_powers": {},
+            "palisade.lib.rbac_identity.by_key": {}
         }))
     );
     let plain = palisade_policies::Inventory::new(inventory);

@@ -176,10 +176,18 @@ fn both_backends_agree_on_builtins() {
 #[test]
 fn rules_reading_the_inventory_are_known_by_kind() {
     let engine = Engine::builtin().unwrap_or_else(|e| panic!("{e}"));
-    for kind in ["ClusterRole", "Role", "ClusterRoleBinding", "RoleBinding"] {
+    // Workloads read it for RBAC-WORKLOAD-IDENTITY (their service account's bindings).
+    for kind in [
+        "ClusterRole",
+        "Role",
+        "ClusterRoleBinding",
+        "RoleBinding",
+        "Pod",
+        "Deployment",
+    ] {
         assert!(engine.reads_inventory(kind), "{kind}");
     }
-    for kind in ["Pod", "Deployment", "Service", "ConfigMap"] {
+    for kind in ["Service", "ConfigMap"] {
         assert!(!engine.reads_inventory(kind), "{kind}");
     }
     let text = r#"package acme.quota
@@ -188,6 +196,7 @@ deny contains "no quota" if { not data.acme.lib.has_quota }
 "#;
     let lib = "package acme.lib\nhas_quota if data.inventory.namespace[input.review.namespace]\n";
     let engine = EngineBuilder::new()
+        .builtin(false)
         .add_sources([user("quota.rego", text), user("lib.rego", lib)])
         .build()
         .unwrap_or_else(|e| panic!("{e}"));

@@ -3,6 +3,7 @@
 mod batch;
 mod engine;
 mod host_mounts;
+mod identity;
 mod mutation;
 mod mutation_psa;
 mod overlap;

@@ -2,7 +2,8 @@
 //! examples and `tests/data/equivalence/` (a privileged DaemonSet, a hardened Deployment,
 //! impersonation ClusterRoles narrowed and not, a binding to cluster-admin, a CronJob with
 //! hostPID, a suppressed finding, an exempted namespace, NetworkPolicy rules, host mounts and
-//! findings two rules share, aggregated ClusterRoles) — is linted by the real `palisade lint`
+//! findings two rules share, aggregated ClusterRoles, a DaemonSet judged by its service account's
+//! bindings) — is linted by the real `palisade lint`
 //! and sent, object by object, through the API-server harness to the real webhook, both reading
 //! `tests/data/equivalence/palisade.yaml`. The webhook's inventory holds the file's own objects,
 //! as the linter's does. Lint exits 1 exactly when some object is denied, and for every object
@@ -14,7 +15,7 @@ use palisade_linter::{SourceFile, parse_file};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
-const CASES: [(&str, bool); 12] = [
+const CASES: [(&str, bool); 13] = [
     ("examples/scope-probe-privileged.yaml", true),
     ("examples/scope-app-hardened.yaml", false),
     ("examples/gitops-impersonation.yaml", false),
@@ -30,6 +31,7 @@ const CASES: [(&str, bool); 12] = [
     ("tests/data/equivalence/host-mounts.yaml", true),
     // Aggregated ClusterRoles: the webhook's union comes from its inventory's facts.
     ("tests/data/rbac/aggregated.yaml", true),
+    ("tests/data/equivalence/workload-identity.yaml", true),
     // The same exempted DaemonSet without its exemption's namespace is denied.
     (
         "tests/data/equivalence/exempted-namespace.yaml#elsewhere",

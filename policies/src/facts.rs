@@ -11,6 +11,9 @@
 //! of the workload identity join are computed in Rust (`role_powers`).
 
 use crate::policy::IDENTITY_CHAINS;
+
+/// Key of the aggregation fact (aggregating ClusterRole name → the rules it takes).
+const AGGREGATE_UNIONS: &str = "palisade.lib.rbac_aggregate.computed";
 use crate::role_powers::ROLE_POWERS_KEY;
 use crate::{Engine, EvalError, Inventory};
 use serde_json::Value as Json;
@@ -36,7 +39,13 @@ impl Engine {
         };
         if let Some(raw) = raw {
             let first = plain.clone().with_facts(facts.clone());
-            let powers = self.role_powers(&raw, &first);
+            let unions = facts
+                .as_object()
+                .ok()
+                .and_then(|m| m.get(&regorus::Value::from(AGGREGATE_UNIONS)))
+                .and_then(|v| serde_json::to_value(v).ok())
+                .unwrap_or(Json::Null);
+            let powers = self.role_powers(&raw, &first, &unions);
             if let Ok(map) = facts.as_object_mut() {
                 map.insert(
                     regorus::Value::from(ROLE_POWERS_KEY),

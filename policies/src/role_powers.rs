@@ -38,11 +38,15 @@ impl Engine {
     /// The powers of every role a service account is bound to in `inventory` (the raw sync
     /// shape), evaluated against `served` (the same inventory with its first facts). A role whose
     /// evaluation fails has no entry: it is reported with its error where it is linted.
-    pub(crate) fn role_powers(&self, inventory: &Json, served: &Inventory) -> Json {
+    ///
+    /// `unions` is the aggregation fact (aggregating ClusterRole name → the rules it takes): a
+    /// ClusterRole judged as a Role is no longer aggregated by the rules, so it is judged on the
+    /// union here.
+    pub(crate) fn role_powers(&self, inventory: &Json, served: &Inventory, unions: &Json) -> Json {
         let mut ev = self.evaluator();
         ev.set_inventory(served);
         let mut out = Map::new();
-        for (key, judged) in roles_to_judge(inventory) {
+        for (key, judged) in roles_to_judge(inventory, unions) {
             if let Some(powers) = powers(&mut ev, &judged) {
                 out.insert(key, powers);
             }
@@ -73,7 +77,7 @@ fn powers(ev: &mut Evaluator, judged: &Judged) -> Option<Json> {
 }
 
 /// The roles bound to service accounts, by fact key (see the module documentation).
-fn roles_to_judge(inventory: &Json) -> BTreeMap<String, Judged> {
+fn roles_to_judge(inventory: &Json, unions: &Json) -> BTreeMap<String, Judged> {
     let mut out = BTreeMap::new();
     let cluster = inventory.get("cluster").and_then(|c| c.get(RBAC));
     let cluster_role = |name: &str| cluster?.get("ClusterRole")?.get(name);
@@ -114,7 +118,7 @@ fn roles_to_judge(inventory: &Json) -> BTreeMap<String, Judged> {
                         namespace: Some(ns.clone()),
                     }),
                 "ClusterRole" => cluster_role(name).map(|role| Judged {
-                    object: in_namespace(role.clone(), "Role", ns),
+                    object: in_namespace(aggregated(role, unions.get(name)), "Role", ns),
                     namespace: Some(ns.clone()),
                 }),
                 _ => None,
@@ -150,6 +154,20 @@ fn binds_service_accounts(binding: &Json) -> bool {
             _ => false,
         }
     })
+}
+
+/// `role` with the rules its aggregation gives it, when it aggregates (`union` is its entry in
+/// the aggregation fact: `[{"rule": …, …}, …]`); `role` unchanged otherwise.
+fn aggregated(role: &Json, union: Option<&Json>) -> Json {
+    let mut role = role.clone();
+    let (Some(map), Some(union)) = (role.as_object_mut(), union.and_then(Json::as_array)) else {
+        return role;
+    };
+    if map.remove("aggregationRule").is_some() {
+        let rules = union.iter().filter_map(|e| e.get("rule")).cloned();
+        map.insert("rules".into(), Json::Array(rules.collect()));
+    }
+    role
 }
 
 /// `role` as a `kind` in namespace `ns` (a ClusterRole bound by a RoleBinding, or a Role whose

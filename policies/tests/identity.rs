@@ -168,3 +168,35 @@ fn cluster_admin_without_facts_on_both_backends() {
         }
     }
 }
+
+#[test]
+fn an_aggregated_cluster_role_bound_in_a_namespace_is_judged_on_its_union() {
+    let rbac = "rbac.authorization.k8s.io/v1";
+    let engine = Engine::builtin().unwrap_or_else(|e| panic!("{e}"));
+    let mut builder = InventoryBuilder::default();
+    builder.extend([
+        // The aggregating role lists nothing itself: the controller fills it in.
+        json!({"apiVersion": rbac, "kind": "ClusterRole", "metadata": {"name": "ops"},
+            "aggregationRule": {"clusterRoleSelectors": [{"matchLabels": {"ops": "true"}}]},
+            "rules": []}),
+        json!({"apiVersion": rbac, "kind": "ClusterRole",
+            "metadata": {"name": "ops-secrets", "labels": {"ops": "true"}},
+            "rules": [{"apiGroups": [""], "resources": ["secrets"], "verbs": ["list"]}]}),
+        json!({"apiVersion": rbac, "kind": "RoleBinding", "metadata": {"name": "ops", "namespace": "shop"},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "ops"},
+            "subjects": [{"kind": "ServiceAccount", "name": "ops", "namespace": "shop"}]}),
+    ]);
+    let (raw, _) = builder.build();
+    let served = engine.inventory(raw);
+    let powers = &served.facts().unwrap_or_else(|| panic!("no facts"))["rbac.role_powers"];
+    let rules: Vec<&str> = powers["ClusterRole/shop/ops"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no powers: {powers}"))
+        .iter()
+        .filter_map(|p| p["rule"].as_str())
+        .collect();
+    assert_eq!(rules, ["RBAC-SECRETS-READ"]);
+    let found = identity(&engine, &served, &workload("Deployment", "shop", "ops"));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].severity.as_str(), "high");
+}

@@ -23,8 +23,8 @@ pub mod input;
 pub mod kinds;
 pub mod mutation;
 mod options;
-mod policy;
 mod overlap;
+mod policy;
 mod rego_tests;
 mod settings;
 mod severity;
@@ -42,8 +42,8 @@ pub use finding::{Action, Decision, Finding, Patch};
 pub use input::{Operation, UserInfo};
 pub use mutation::{Mutation, MutationError};
 pub use options::{LATEST_PSS_VERSION, Options, PssVersion};
-pub use policy::{Backend, FACTS_KEY};
 pub use overlap::OVERLAPS;
+pub use policy::{Backend, FACTS_KEY};
 pub use rego_tests::{TestOutcome, run_rego_tests};
 pub use settings::{
     DEFAULT_FAIL_ON, Enforcement, EnforcementOverride, Exemption, NamespaceLabels, Scope, Settings,

@@ -15,3 +15,4 @@ pub use config::{
 };
 pub use error::ClusterError;
 pub use inventory::{InventoryOptions, InventorySink, LiveInventory};
+pub use kube::Client;

@@ -214,4 +214,14 @@ reaches_kube_system if {
 # Where a role that reaches kube-system reaches, for messages.
 kube_system_reach := "kube-system" if is_role
 
-kube_system_reach := sprintf("%s, kube-system included", [scope]) if is_cluster_role
+kube_system_reach := sprintf("%s, kube-system included", [reach]) if {
+	is_cluster_role
+	reach := data.palisade.lib.rbac_scope.scope
+	startswith(reach, "every namespace")
+}
+
+kube_system_reach := sprintf("%s, kube-system included if bound there", [reach]) if {
+	is_cluster_role
+	reach := data.palisade.lib.rbac_scope.scope
+	not startswith(reach, "every namespace")
+}

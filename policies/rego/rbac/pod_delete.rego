@@ -31,7 +31,7 @@ deny contains v if {
 	not x.rule.narrowed
 	granted := data.palisade.lib.rbac.grants(x.rule, targets, delete_verbs)
 	v := {
-		"msg": sprintf("rule %d can %s in %s: workloads go down, and come back wherever the scheduler now sends them", [x.index, granted, data.palisade.lib.rbac.scope]),
+		"msg": sprintf("rule %d can %s in %s: workloads go down, and come back wherever the scheduler now sends them", [x.index, granted, data.palisade.lib.rbac_scope.scope]),
 		"path": data.palisade.lib.rbac.verb_path(x, delete_verbs),
 	}
 }

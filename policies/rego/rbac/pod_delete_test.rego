@@ -22,7 +22,7 @@ test_deletecollection_and_eviction_count if {
 	v := pod_delete.deny with input as role("ClusterRole", [{"apiGroups": [""], "resources": ["pods/eviction"], "verbs": ["create"]}])
 	some f in v
 	contains(f.msg, "create pods/eviction")
-	contains(f.msg, "ClusterRoleBinding")
+	contains(f.msg, "any namespace it is bound in")
 }
 
 test_wildcards_reach_pods if {

@@ -35,7 +35,7 @@ deny contains v if {
 	not x.rule.narrowed
 	granted := data.palisade.lib.rbac.grants(x.rule, targets, modify_verbs)
 	v := {
-		"msg": sprintf("rule %d can %s in %s: code then runs as those workloads' service accounts", [x.index, granted, data.palisade.lib.rbac.scope]),
+		"msg": sprintf("rule %d can %s in %s: code then runs as those workloads' service accounts", [x.index, granted, data.palisade.lib.rbac_scope.scope]),
 		"path": data.palisade.lib.rbac.verb_path(x, modify_verbs),
 	}
 }

@@ -23,10 +23,10 @@ test_every_controller_counts if {
 	}
 }
 
-test_cluster_role_reaches_every_namespace if {
+test_cluster_role_reaches_any_namespace_it_is_bound_in if {
 	v := workload_modify.deny with input as role("ClusterRole", [{"apiGroups": ["batch"], "resources": ["cronjobs"], "verbs": ["update"]}])
 	some f in v
-	contains(f.msg, "ClusterRoleBinding")
+	contains(f.msg, "any namespace it is bound in")
 }
 
 test_wildcards_reach_workloads if {

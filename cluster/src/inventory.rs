@@ -30,7 +30,8 @@ pub trait InventorySink: Send + Sync + 'static {
     /// Every inventory object, after a change. Runs on a blocking thread and may take a while
     /// (the webhook computes the inventory's facts here).
     fn publish(&self, objects: Vec<Value>);
-    /// The kinds not yet listed once; empty once every kind has synced (and stays synced through
+    /// The kinds not yet listed once, reported after each rebuild (so "synced" means published);
+    /// empty once every kind has synced (and stays synced through
     /// later relists, which keep serving the last complete list until the new one is done).
     fn sync_status(&self, waiting: &[String]);
     /// A watch that failed and is retried (`reason`: `list_failed`, `watch_failed`, `expired`
@@ -86,15 +87,14 @@ struct Shared {
 }
 
 impl Shared {
-    fn report_sync(&self) {
-        let waiting: Vec<String> = self
-            .kinds
+    /// The kinds not listed once yet.
+    fn waiting(&self) -> Vec<String> {
+        self.kinds
             .iter()
             .zip(&self.synced)
             .filter(|(_, s)| !s.load(Ordering::Relaxed))
             .map(|(k, _)| k.clone())
-            .collect();
-        self.sink.sync_status(&waiting);
+            .collect()
     }
 }
 
@@ -112,7 +112,7 @@ impl LiveInventory {
             changed: Notify::new(),
             sink,
         });
-        shared.report_sync();
+        shared.sink.sync_status(&shared.waiting());
         let mut tasks = Vec::new();
         let mut snapshots: Vec<Snapshot> = Vec::new();
         for (index, w) in watched.into_iter().enumerate() {
@@ -200,11 +200,11 @@ async fn drive<K>(
     while let Some(item) = stream.next().await {
         match item {
             Ok(watcher::Event::InitDone) => {
+                // Reported synced by the rebuild that publishes this list.
                 if let Some(s) = shared.synced.get(index)
                     && !s.swap(true, Ordering::Relaxed)
                 {
                     tracing::info!(kind, "inventory: listed");
-                    shared.report_sync();
                 }
                 shared.changed.notify_one();
             }
@@ -242,6 +242,8 @@ async fn rebuild(shared: Arc<Shared>, snapshots: Arc<Vec<Snapshot>>, debounce: D
         // Changes that arrived while waiting are in this rebuild: forget their wake-up.
         let _ = shared.changed.notified().now_or_never();
         let started = Instant::now();
+        // Read before the stores: a kind is reported synced only once a rebuild holds its list.
+        let waiting = shared.waiting();
         let (snaps, sink) = (snapshots.clone(), shared.sink.clone());
         let built = tokio::task::spawn_blocking(move || {
             let objects: Vec<Value> = snaps.iter().flat_map(|s| s()).collect();
@@ -252,7 +254,10 @@ async fn rebuild(shared: Arc<Shared>, snapshots: Arc<Vec<Snapshot>>, debounce: D
         .await;
         last_cost = started.elapsed();
         match built {
-            Ok(count) => tracing::debug!(objects = count, took = ?last_cost, "inventory rebuilt"),
+            Ok(count) => {
+                tracing::debug!(objects = count, took = ?last_cost, "inventory rebuilt");
+                shared.sink.sync_status(&waiting);
+            }
             Err(e) => tracing::error!("inventory rebuild failed: {e}"),
         }
     }

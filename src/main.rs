@@ -20,6 +20,7 @@ mod setup;
 mod stdout;
 mod test_cmd;
 mod webhook_cmd;
+mod webhook_inventory;
 
 use clap::Parser;
 use std::process::ExitCode;

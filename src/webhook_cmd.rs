@@ -1,10 +1,11 @@
 //! `palisade webhook`: the admission webhook. Flags (each also from an environment variable)
-//! become server options; policies, configuration and the inventory come from files, re-read
-//! when they change. Runs until SIGTERM or SIGINT, then shuts down gracefully.
+//! become server options; policies and configuration come from files, re-read when they change;
+//! the inventory from a file or watched live in the cluster (`webhook_inventory`). Runs until SIGTERM or SIGINT, then shuts down gracefully.
 
 use crate::cli::PolicyArgs;
 use crate::cli::{parse_duration, parse_level, parse_version};
 use crate::setup::engine_and_config;
+use crate::webhook_inventory;
 use anyhow::{Context, Result};
 use palisade_linter::config::DEFAULT_CONFIG;
 use palisade_linter::{SourceFile, parse_file};
@@ -63,8 +64,21 @@ pub struct WebhookArgs {
     pub pss_version: Option<PssVersion>,
     /// Objects the rules see beside the one under review (namespaces, bindings, …): the output of
     /// `kubectl get namespaces,clusterroles,clusterrolebindings,rolebindings -A -o yaml`.
-    #[arg(long, env = "PALISADE_INVENTORY", value_name = "FILE")]
+    #[arg(long, env = "PALISADE_INVENTORY", value_name = "FILE", conflicts_with_all = ["kubeconfig", "context"])]
     pub inventory: Option<PathBuf>,
+    /// Watch the inventory live through this kubeconfig [default in a pod: its service account].
+    #[arg(long, env = "PALISADE_KUBECONFIG", value_name = "FILE")]
+    pub kubeconfig: Option<PathBuf>,
+    /// The kubeconfig context to use [default: its current context].
+    #[arg(long, env = "PALISADE_CONTEXT", value_name = "NAME")]
+    pub context: Option<String>,
+    /// In a pod, do not watch the cluster (no inventory unless --inventory).
+    #[arg(long, env = "PALISADE_NO_CLUSTER", conflicts_with_all = ["kubeconfig", "context"])]
+    pub no_cluster: bool,
+    /// A live inventory is rebuilt at most once per this window (and never sooner than twice
+    /// its last rebuild took).
+    #[arg(long, env = "PALISADE_INVENTORY_DEBOUNCE", value_name = "DURATION", default_value = "500ms", value_parser = parse_duration)]
+    pub inventory_debounce: Duration,
     /// Evaluation timeout of one request (waiting included).
     #[arg(long, env = "PALISADE_TIMEOUT", value_name = "DURATION", default_value = "2s", value_parser = parse_duration)]
     pub timeout: Duration,
@@ -117,8 +131,23 @@ pub fn run(args: WebhookArgs) -> Result<ExitCode> {
         .context("starting the async runtime")?;
     let source = Arc::new(FileSource::new(&args));
     let delay = args.shutdown_delay;
+    let live = webhook_inventory::live_settings(&webhook_inventory::Choice {
+        inventory: args.inventory.clone(),
+        kubeconfig: args.kubeconfig.clone(),
+        context: args.context.clone(),
+        no_cluster: args.no_cluster,
+    });
     runtime.block_on(async move {
+        // The client is configured before serving (a bad kubeconfig exits 2); the API server is
+        // first contacted by the reflectors, in the background.
+        let client = match &live {
+            Some(settings) => Some(webhook_inventory::client(settings).await?),
+            None => None,
+        };
         let running = palisade_webhook::start(options, source).await?;
+        let _reflectors = client.map(|c| {
+            webhook_inventory::spawn(c, running.live_inventory(), args.inventory_debounce)
+        });
         wait_for_signal().await;
         running.shutdown(delay).await;
         Ok(ExitCode::SUCCESS)

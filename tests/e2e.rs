@@ -19,6 +19,7 @@ mod equivalence;
 mod failure_policy;
 mod fixtures;
 mod kind;
+mod live_inventory;
 mod mutation;
 mod reload;
 mod robustness;

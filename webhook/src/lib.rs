@@ -9,10 +9,13 @@
 //!   what happens on timeout or error is the configured [`FailureMode`].
 //! - Certificates, policies, configuration and the inventory are reloaded when their files change,
 //!   without dropping a request; a reload that fails keeps the last good state and says why.
+//! - A live inventory (watched by the caller, fed through [`LiveInventory`]) replaces the file's;
+//!   `/readyz` reports its sync and `/readyz/inventory` is ready only once it has synced.
 //! - SIGTERM (or the shutdown future) turns readiness off, lets in-flight requests finish, exits.
 
 mod error;
 mod health;
+mod live;
 mod metrics;
 mod options;
 mod pool;
@@ -24,6 +27,7 @@ mod tls;
 mod watch;
 
 pub use error::WebhookError;
+pub use live::LiveInventory;
 pub use metrics::Metrics;
 pub use options::{FailureMode, ServerOptions};
 pub use review::{MUTATE_LABEL, MUTATE_LABEL_VALUE};

@@ -100,6 +100,9 @@ pub struct Metrics {
     rejected: Counters,
     reloads: Counters,
     findings: Counters,
+    watch_restarts: Counters,
+    inventory_objects: AtomicI64,
+    inventory_synced: AtomicI64,
     cert_not_after: AtomicI64,
     in_flight: AtomicI64,
     ready: AtomicI64,
@@ -140,6 +143,21 @@ impl Metrics {
     /// A judged finding, by rule and outcome (dryrun findings are only visible here and in logs).
     pub(crate) fn finding(&self, rule: &str, outcome: &str) {
         self.findings.inc(&[rule, outcome]);
+    }
+
+    /// A live inventory's watch that failed and is retried.
+    pub(crate) fn watch_restart(&self, kind: &str, reason: &str) {
+        self.watch_restarts.inc(&[kind, reason]);
+    }
+
+    pub(crate) fn set_inventory_objects(&self, count: usize) {
+        let count = i64::try_from(count).unwrap_or(i64::MAX);
+        self.inventory_objects.store(count, Ordering::Relaxed);
+    }
+
+    pub(crate) fn set_inventory_synced(&self, synced: bool) {
+        self.inventory_synced
+            .store(i64::from(synced), Ordering::Relaxed);
     }
 
     pub(crate) fn set_cert_not_after(&self, seconds: i64) {
@@ -204,7 +222,23 @@ impl Metrics {
             "Judged findings at admission, by rule and outcome.",
             &["rule", "outcome"],
         );
+        self.watch_restarts.render(
+            &mut out,
+            "palisade_inventory_watch_restarts_total",
+            "Live inventory watches that failed and were retried (expired: 410 Gone, relisted), by kind and reason.",
+            &["kind", "reason"],
+        );
         let gauges = [
+            (
+                "palisade_inventory_objects",
+                "Objects in the inventory served to the rules.",
+                self.inventory_objects.load(Ordering::Relaxed),
+            ),
+            (
+                "palisade_inventory_synced",
+                "1 when every kind of the inventory has been listed (always 1 without a live inventory).",
+                self.inventory_synced.load(Ordering::Relaxed),
+            ),
             (
                 "palisade_certificate_expiry_timestamp_seconds",
                 "notAfter of the serving certificate.",

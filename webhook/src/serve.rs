@@ -68,6 +68,7 @@ pub async fn start(
     let state = Arc::new(state);
     state.metrics.set_cert_not_after(loaded.not_after);
     state.metrics.set_ready(true);
+    state.metrics.set_inventory_synced(true);
     let (stop, stopped) = signal::channel(false);
     let tasks = vec![
         tokio::spawn(accept_tls(
@@ -95,6 +96,13 @@ pub async fn start(
 }
 
 impl Running {
+    /// The handle a live inventory feeds.
+    pub fn live_inventory(&self) -> crate::LiveInventory {
+        crate::LiveInventory {
+            state: self.state.clone(),
+        }
+    }
+
     /// The server's metrics, as `/metrics` renders them.
     pub fn metrics(&self) -> String {
         self.state.metrics.render()

@@ -60,6 +60,8 @@ pub(crate) struct State {
     pub pool: Pool,
     pub resolver: Arc<Resolver>,
     pub source: Arc<dyn Source>,
+    /// A live inventory's kinds not yet listed (`None`: no live inventory).
+    pub inventory_waiting: RwLock<Option<Vec<String>>>,
 }
 
 impl std::fmt::Debug for State {
@@ -89,6 +91,7 @@ impl State {
             shutting_down: AtomicBool::new(false),
             resolver,
             source,
+            inventory_waiting: RwLock::new(None),
         })
     }
 
@@ -120,6 +123,15 @@ impl State {
             Ok(mut s) => *s = snapshot,
             Err(poisoned) => *poisoned.into_inner() = snapshot,
         }
+    }
+
+    /// The kinds a live inventory still waits for (`None`: no live inventory, or synced).
+    pub fn inventory_waiting(&self) -> Option<Vec<String>> {
+        let waiting = match self.inventory_waiting.read() {
+            Ok(w) => w.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        };
+        waiting.filter(|w| !w.is_empty())
     }
 
     /// Ready: policies compiled (always, once constructed), certificate loaded, not stopping.

@@ -4,8 +4,9 @@
 //! the last-applied annotation dropped (often the bulk of an object, and no rule reads them).
 //! Namespaces are watched metadata-only: rules read their labels, nothing else.
 //!
-//! ServiceAccounts are not watched: no rule reads them (a workload's identity is judged through
-//! the bindings that name it), and the inventory builder would drop them. Pods never are.
+//! ServiceAccounts are watched whole (RBAC-WORKLOAD-IDENTITY reads their
+//! `automountServiceAccountToken`), Roles too (what a RoleBinding grants). Pods never are: the
+//! object under review arrives in the AdmissionReview.
 
 use kube::api::{DynamicObject, GroupVersionKind, ObjectMeta};
 use kube::discovery::ApiResource;
@@ -23,9 +24,10 @@ pub struct Watched {
 }
 
 /// (group, version, kind, plural, metadata only) of every watched kind.
-const TABLE: [(&str, &str, &str, &str, bool); 6] = [
+const TABLE: [(&str, &str, &str, &str, bool); 8] = [
     ("", "v1", "Namespace", "namespaces", true),
     ("", "v1", "Service", "services", false),
+    ("", "v1", "ServiceAccount", "serviceaccounts", false),
     (
         "networking.k8s.io",
         "v1",
@@ -54,6 +56,7 @@ const TABLE: [(&str, &str, &str, &str, bool); 6] = [
         "rolebindings",
         false,
     ),
+    ("rbac.authorization.k8s.io", "v1", "Role", "roles", false),
 ];
 
 /// The watched kinds, in a fixed order.
@@ -123,7 +126,12 @@ mod tests {
 
     #[test]
     fn list_items_get_their_kind_and_lose_what_no_rule_reads() {
-        let resource = &watched()[3].resource;
+        let all = watched();
+        let resource = &all
+            .iter()
+            .find(|w| w.resource.kind == "ClusterRole")
+            .unwrap_or_else(|| panic!("ClusterRole not watched"))
+            .resource;
         let mut object: DynamicObject = serde_json::from_value(json!({
             "metadata": {
                 "name": "viewer",

@@ -213,17 +213,18 @@ fn an_unreachable_api_server_is_retried_until_it_answers() {
         let client = palisade_cluster::client(config).unwrap_or_else(|e| panic!("{e}"));
         let sink = std::sync::Arc::new(crate::support::Sink::default());
         let _inventory = palisade_cluster::LiveInventory::spawn(client, sink.clone(), options());
+        let kinds = palisade_cluster::kinds::watched().len();
         sink.wait("list failures counted", |s| {
             s.with(|r| {
                 r.restarts
                     .iter()
                     .filter(|(_, why)| *why == "list_failed")
                     .count()
-                    >= 6
+                    >= kinds
             })
         })
         .await;
-        assert_eq!(sink.with(|r| r.waiting.len()), 6, "nothing has synced");
+        assert_eq!(sink.with(|r| r.waiting.len()), kinds, "nothing has synced");
         assert!(sink.with(|r| r.objects.is_none()), "nothing published");
         let api = palisade_fake_api::FakeApi::start_on(port).await;
         api.apply(cluster_role_binding("admins", "cluster-admin", "platform"));

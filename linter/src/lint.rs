@@ -120,8 +120,12 @@ impl Linter {
             }
         }
         let (inventory, ns_labels) = builder.build();
-        let inventory = self.engine.inventory(inventory);
-        self.derive(&mut passes);
+        // The inventory's facts and the derived facts (NetworkPolicy coverage) are independent:
+        // computed side by side.
+        let (inventory, ()) = rayon::join(
+            || self.engine.inventory(inventory),
+            || self.derive(&mut passes),
+        );
         // Pass 2: the deferred objects, with the complete inventory; then each file's findings
         // sorted by position. Files keep their input order.
         let per_file: Vec<Result<Vec<Pending>, InputError>> = passes

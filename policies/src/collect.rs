@@ -42,7 +42,12 @@ pub(crate) fn findings(
     };
     let (msg_key, path_key, severity_key) = (V::from("msg"), V::from("path"), V::from("severity"));
     let remediation_key = V::from("remediation");
-    let text = |v: &V| v.as_string().ok().map(|s| s.to_string());
+    // A match, not `as_string`: its error for a missing field builds an anyhow error, which
+    // captures a backtrace when RUST_BACKTRACE is set — a cost on every finding.
+    let text = |v: &V| match v {
+        V::String(s) => Some(s.to_string()),
+        _ => None,
+    };
     for item in items {
         let (message, path, severity, remediation) = match item {
             V::String(s) => (s.to_string(), None, None, None),

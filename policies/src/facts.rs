@@ -10,7 +10,7 @@
 //! Which rules are facts, and the key they are served under, are in `policy`; the role powers
 //! of the workload identity join are computed in Rust (`role_powers`).
 
-use crate::policy::IDENTITY_CHAINS;
+use crate::policy::{GROUPED_FACTS, GroupedFact};
 
 /// Key of the aggregation fact (aggregating ClusterRole name → the rules it takes).
 const AGGREGATE_UNIONS: &str = "palisade.lib.rbac_aggregate.computed";
@@ -34,7 +34,7 @@ impl Engine {
             return plain;
         }
         let mut facts = match self.compute_facts(&plain, false, regorus::Value::new_object()) {
-            Ok(facts) => facts,
+            Ok(facts) => group(facts),
             Err(_) => return plain,
         };
         if let Some(raw) = raw {
@@ -54,7 +54,7 @@ impl Engine {
             }
             let served = plain.clone().with_facts(facts.clone());
             match self.compute_facts(&served, true, facts) {
-                Ok(all) => facts = group_chains(all),
+                Ok(all) => facts = group(all),
                 Err(_) => return plain,
             }
         }
@@ -86,30 +86,36 @@ impl Engine {
     }
 }
 
-/// Replaces the identity chains (a set) by the same chains grouped by their subject key, which
-/// is how the workload rule looks them up.
-fn group_chains(mut facts: regorus::Value) -> regorus::Value {
-    let (raw, grouped) = IDENTITY_CHAINS;
+/// Replaces every fact of [`GROUPED_FACTS`] present (a set) by its elements grouped.
+fn group(mut facts: regorus::Value) -> regorus::Value {
     let Ok(map) = facts.as_object_mut() else {
         return facts;
     };
-    let Some(chains) = map.remove(&regorus::Value::from(raw)) else {
-        return facts;
-    };
-    let mut by_key: std::collections::BTreeMap<regorus::Value, Vec<regorus::Value>> =
-        std::collections::BTreeMap::new();
-    if let Ok(set) = chains.as_set() {
-        for chain in set.iter() {
-            let key = chain[&regorus::Value::from("key")].clone();
-            by_key.entry(key).or_default().push(chain.clone());
+    for GroupedFact {
+        raw,
+        served,
+        group,
+        keep,
+    } in GROUPED_FACTS
+    {
+        let Some(set) = map.remove(&regorus::Value::from(raw)) else {
+            continue;
+        };
+        let mut by_group: std::collections::BTreeMap<regorus::Value, Vec<regorus::Value>> =
+            std::collections::BTreeMap::new();
+        if let Ok(set) = set.as_set() {
+            for element in set.iter() {
+                let kept = keep.map_or_else(|| element.clone(), |k| k.of(element));
+                by_group.entry(group.of(element)).or_default().push(kept);
+            }
         }
-    }
-    let mut out = regorus::Value::new_object();
-    if let Ok(obj) = out.as_object_mut() {
-        for (key, list) in by_key {
-            obj.insert(key, regorus::Value::from(list));
+        let mut out = regorus::Value::new_object();
+        if let Ok(obj) = out.as_object_mut() {
+            for (key, list) in by_group {
+                obj.insert(key, regorus::Value::from(list));
+            }
         }
+        map.insert(regorus::Value::from(served), out);
     }
-    map.insert(regorus::Value::from(grouped), out);
     facts
 }

@@ -42,19 +42,57 @@ pub const FACTS_KEY: &str = "palisade_facts";
 pub(crate) const BUILTIN_FACTS: [(&str, &str); 3] = [
     ("palisade.lib.rbac_admin_subjects", "computed"),
     ("palisade.lib.rbac_aggregate", "computed"),
-    ("palisade.lib.rbac_scope", "computed"),
+    ("palisade.lib.rbac_scope", "binding_pairs"),
 ];
 
 /// (package, rule) of the facts computed after the role powers (`role_powers`), which they read.
 /// Their values are served as they are, but for `IDENTITY_CHAINS`, grouped by subject (see `facts`).
 pub(crate) const LATE_FACTS: [(&str, &str); 1] = [("palisade.lib.rbac_identity", "all_chains")];
 
-/// The key of the identity chains, as evaluated, and the key they are served under grouped by
-/// subject key.
-pub(crate) const IDENTITY_CHAINS: (&str, &str) = (
-    "palisade.lib.rbac_identity.all_chains",
-    "palisade.lib.rbac_identity.by_key",
-);
+/// Facts evaluated as a set and served grouped, which Rego can only do in quadratic time: (the
+/// key evaluated, the key served, what groups an element, what is kept of it; `None` keeps the
+/// element whole). The served object maps each group to its elements in set order.
+pub(crate) const GROUPED_FACTS: [GroupedFact; 2] = [
+    // ClusterRole name → the ClusterRoleBindings binding it, sorted: from [role, binding] pairs.
+    GroupedFact {
+        raw: "palisade.lib.rbac_scope.binding_pairs",
+        served: "palisade.lib.rbac_scope.computed",
+        group: Field::Index(0),
+        keep: Some(Field::Index(1)),
+    },
+    // Subject key → the identity chains that grant it something.
+    GroupedFact {
+        raw: "palisade.lib.rbac_identity.all_chains",
+        served: "palisade.lib.rbac_identity.by_key",
+        group: Field::Key("key"),
+        keep: None,
+    },
+];
+
+/// See [`GROUPED_FACTS`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct GroupedFact {
+    pub raw: &'static str,
+    pub served: &'static str,
+    pub group: Field,
+    pub keep: Option<Field>,
+}
+
+/// A part of a fact's element: an array index or an object key.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Field {
+    Index(usize),
+    Key(&'static str),
+}
+
+impl Field {
+    pub fn of(self, v: &regorus::Value) -> regorus::Value {
+        match self {
+            Field::Index(i) => v[i].clone(),
+            Field::Key(k) => v[&regorus::Value::from(k)].clone(),
+        }
+    }
+}
 
 /// One fact of a compiled engine.
 #[derive(Debug, Clone)]

@@ -115,3 +115,20 @@ test_one_ca_bundle_file_read_only_is_not_sensitive if {
 	host_paths.worst("/etc/kubernetes/pki/ca.key", "ro").severity == "critical"
 	host_paths.worst("/etc/kubernetes/pki", "ro").severity == "critical"
 }
+
+test_containing_dirs_are_the_ancestors_of_the_table if {
+	computed := {d | some e, _ in host_paths.sensitive; some d in host_paths.ancestors(e)}
+	host_paths.containing_dirs == computed
+}
+
+test_ancestors if {
+	host_paths.ancestors("/") == []
+	host_paths.ancestors("/etc") == ["/"]
+	host_paths.ancestors("/var/lib/kubelet") == ["/", "/var", "/var/lib"]
+}
+
+test_a_path_already_normal_is_kept if {
+	host_paths.normalize("/var/lib/kubelet") == "/var/lib/kubelet"
+	host_paths.normalize("/.hidden/x") == "/.hidden/x"
+	host_paths.normalize("/a/.b/../c") == "/a/c"
+}

@@ -86,16 +86,16 @@ touching(groups, resources) := [x |
 	count(x.rule.resource_set & patterns) > 0
 ] if {
 	wanted_groups := groups | {"*"}
-	patterns := {"*"} | {p | some res in resources; some p in resource_patterns(res)}
+	patterns := {"*"} | resources | {concat("", ["*/", parts[1]]) |
+		some res in resources
+		parts := split(res, "/")
+		count(parts) > 1
+	}
 }
 
-# Resource entries that grant `res`: itself and, for a subresource, `*/<subresource>`.
-resource_patterns(res) := {res, concat("", ["*/", split(res, "/")[1]])} if {
-	contains(res, "/")
-} else := {res}
-
 # A policy rule with its lists, the same lists as sets (for matching by intersection, which the
-# VM does without a function call per entry) and whether resourceNames narrow it.
+# VM does without a function call per entry), whether resourceNames narrow it, and its verbs that
+# are not in lower case (for `miscased`: most rules have none).
 normalized(r) := {
 	"apiGroups": groups,
 	"resources": resources,
@@ -105,6 +105,7 @@ normalized(r) := {
 	"resource_set": {x | some x in resources},
 	"verb_set": {v | some v in verbs},
 	"narrowed": count(names) > 0,
+	"odd_verbs": {v | some v in verbs; is_string(v); lower(v) != v},
 } if {
 	groups := array_or_empty(r, "apiGroups")
 	resources := array_or_empty(r, "resources")
@@ -136,14 +137,15 @@ allows(r, group, resource, verb) if {
 	reaches(r, group, resource)
 }
 
-# The verbs out of the set `wanted` that rule `r` grants on `resource` in `group`.
-granted(r, group, resource, wanted) := wanted if {
-	"*" in r.verb_set
-	reaches(r, group, resource)
-} else := verbs if {
-	reaches(r, group, resource)
-	verbs := wanted & r.verb_set
-} else := set()
+# The verbs out of the set `wanted` that rule `r` grants on `resource` in `group` (the empty set
+# when it does not reach it). One body, builtins only: it runs for every target of every rule.
+granted(r, group, resource, wanted) := {v |
+	count({group, "*"} & r.group_set) > 0
+	sub := array.concat(split(resource, "/"), ["\u0000"])[1]
+	count({resource, "*", concat("", ["*/", sub])} & r.resource_set) > 0
+	some v in wanted
+	count({v, "*"} & r.verb_set) > 0
+}
 
 # True when the rule is narrowed to named objects by resourceNames.
 narrowed(r) if r.narrowed
@@ -185,21 +187,22 @@ subjects contains {"subject": s, "index": i, "path": sprintf("/subjects/%d/name"
 # matter on it), limited to the verbs in `wanted`, as "verbs resource" texts joined by "; ";
 # undefined when it grants none of them. Resources granted the same verbs share one text.
 grants(r, targets, wanted) := concat("; ", sort(texts)) if {
-	found := [{"verbs": list(verbs), "resource": t.resource} |
+	found := [{"verbs": concat(", ", sort(verbs)), "resource": t.resource} |
 		some t in targets
-		verbs := granted(r, t.group, t.resource, t.verbs & wanted)
+		count({t.group, "*"} & r.group_set) > 0
+		sub := array.concat(split(t.resource, "/"), ["\u0000"])[1]
+		count({t.resource, "*", concat("", ["*/", sub])} & r.resource_set) > 0
+		verbs := {v | some v in t.verbs & wanted; count({v, "*"} & r.verb_set) > 0}
 		count(verbs) > 0
 	]
 	count(found) > 0
-	texts := {sprintf("%s %s", [f.verbs, list({g.resource | some g in found; g.verbs == f.verbs})]) | some f in found}
+	texts := {sprintf("%s %s", [f.verbs, concat(", ", sort({g.resource | some g in found; g.verbs == f.verbs}))]) | some f in found}
 }
 
 # The verbs of rule `r` that would be one of `wanted` but for their case. The authorizer compares
 # verbs exactly, so `Update` grants nothing.
 miscased(r, wanted) := {v |
-	some v in r.verbs
-	is_string(v)
-	not v in wanted
+	some v in r.odd_verbs
 	lower(v) in wanted
 }
 
@@ -207,6 +210,7 @@ miscased(r, wanted) := {v |
 # the wrong case: what the author meant is not granted.
 miscased_notes(relevant, targets, wanted) := {v |
 	some x in relevant
+	count(x.rule.odd_verbs) > 0
 	bad := miscased(x.rule, wanted)
 	count(bad) > 0
 	some t in targets

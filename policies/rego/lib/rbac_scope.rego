@@ -18,10 +18,11 @@ scope := "any namespace it is bound in" if {
 	not bindings[obj.metadata.name]
 }
 
-# ClusterRole name → the names of the ClusterRoleBindings that bind it. It depends on the
-# inventory alone, so the engine computes `computed` once per inventory and serves it as
-# data.palisade_facts["palisade.lib.rbac_scope.computed"]; without that entry (Rego tests, say)
-# it is computed here. Two definitions rather than `else` (see rbac_admin_subjects.rego).
+# ClusterRole name → the names of the ClusterRoleBindings that bind it, sorted. It depends on the
+# inventory alone, so the engine evaluates `binding_pairs` once per inventory, groups the pairs by
+# role (in linear time; `computed` is quadratic in the number of bindings) and serves the result
+# as data.palisade_facts["palisade.lib.rbac_scope.computed"]; without that entry (Rego tests, say)
+# `computed` is evaluated here. Two definitions rather than `else` (see rbac_admin_subjects.rego).
 bindings := data.palisade_facts["palisade.lib.rbac_scope.computed"]
 
 bindings := computed if not data.palisade_facts["palisade.lib.rbac_scope.computed"]
@@ -30,6 +31,11 @@ computed[role] := sort(names) if {
 	some b in cluster_role_bindings
 	role := b.roleRef.name
 	names := [name | some name, c in cluster_role_bindings; c.roleRef.name == role]
+}
+
+# [ClusterRole name, ClusterRoleBinding name] for every binding of a ClusterRole.
+binding_pairs contains [b.roleRef.name, name] if {
+	some name, b in cluster_role_bindings
 }
 
 # The inventory's ClusterRoleBindings to ClusterRoles, by name.

@@ -46,9 +46,67 @@ const CLUSTER_SCOPED: [&str; 22] = [
     "signers",
 ];
 
+/// The API group of built-in resources outside the core group, by plural name: a bare
+/// `deployments` means `deployments.apps`, as kubectl's discovery resolves it (`kubectl auth can-i
+/// update deployments`). A name not listed is in the core group unless a group is given.
+const GROUPS: [(&str, &str); 37] = [
+    ("deployments", "apps"),
+    ("daemonsets", "apps"),
+    ("statefulsets", "apps"),
+    ("replicasets", "apps"),
+    ("controllerrevisions", "apps"),
+    ("jobs", "batch"),
+    ("cronjobs", "batch"),
+    ("ingresses", "networking.k8s.io"),
+    ("ingressclasses", "networking.k8s.io"),
+    ("networkpolicies", "networking.k8s.io"),
+    ("roles", "rbac.authorization.k8s.io"),
+    ("rolebindings", "rbac.authorization.k8s.io"),
+    ("clusterroles", "rbac.authorization.k8s.io"),
+    ("clusterrolebindings", "rbac.authorization.k8s.io"),
+    ("poddisruptionbudgets", "policy"),
+    ("horizontalpodautoscalers", "autoscaling"),
+    ("storageclasses", "storage.k8s.io"),
+    ("csidrivers", "storage.k8s.io"),
+    ("csinodes", "storage.k8s.io"),
+    ("csistoragecapacities", "storage.k8s.io"),
+    ("volumeattachments", "storage.k8s.io"),
+    ("customresourcedefinitions", "apiextensions.k8s.io"),
+    ("apiservices", "apiregistration.k8s.io"),
+    ("certificatesigningrequests", "certificates.k8s.io"),
+    ("signers", "certificates.k8s.io"),
+    (
+        "validatingwebhookconfigurations",
+        "admissionregistration.k8s.io",
+    ),
+    (
+        "mutatingwebhookconfigurations",
+        "admissionregistration.k8s.io",
+    ),
+    (
+        "validatingadmissionpolicies",
+        "admissionregistration.k8s.io",
+    ),
+    (
+        "validatingadmissionpolicybindings",
+        "admissionregistration.k8s.io",
+    ),
+    ("mutatingadmissionpolicies", "admissionregistration.k8s.io"),
+    (
+        "mutatingadmissionpolicybindings",
+        "admissionregistration.k8s.io",
+    ),
+    ("priorityclasses", "scheduling.k8s.io"),
+    ("runtimeclasses", "node.k8s.io"),
+    ("leases", "coordination.k8s.io"),
+    ("endpointslices", "discovery.k8s.io"),
+    ("tokenreviews", "authentication.k8s.io"),
+    ("subjectaccessreviews", "authorization.k8s.io"),
+];
+
 impl Request {
-    /// `RESOURCE` as kubectl takes it: `pods`, `deployments.apps`, `pods/exec`,
-    /// `deployments.apps/scale`.
+    /// `RESOURCE` as kubectl takes it: `pods`, `deployments` (the group of a built-in resource
+    /// is found as kubectl finds it), `deployments.apps`, `pods/exec`, `deployments.apps/scale`.
     pub fn new(
         verb: &str,
         resource: &str,
@@ -59,7 +117,10 @@ impl Request {
             Some((m, s)) => (m, Some(s.to_string())),
             None => (resource, None),
         };
-        let (res, group) = main.split_once('.').unwrap_or((main, ""));
+        let (res, group) = main.split_once('.').unwrap_or_else(|| {
+            let known = GROUPS.iter().find(|(r, _)| *r == main);
+            (main, known.map_or("", |(_, g)| g))
+        });
         if verb.is_empty() || res.is_empty() || sub.as_deref() == Some("") {
             return Err(format!(
                 "bad request `{verb} {resource}`: expected VERB RESOURCE[.GROUP][/SUBRESOURCE]"
@@ -238,4 +299,28 @@ pub fn show(rbac: &Rbac, subject: &Subject) -> Vec<Grant> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Request;
+
+    fn group_of(resource: &str) -> String {
+        Request::new("get", resource, None, None)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .group
+    }
+
+    #[test]
+    fn a_bare_built_in_resource_gets_its_group_as_kubectl_finds_it() {
+        assert_eq!(group_of("deployments"), "apps");
+        assert_eq!(group_of("deployments/scale"), "apps");
+        assert_eq!(group_of("cronjobs"), "batch");
+        assert_eq!(group_of("clusterroles"), "rbac.authorization.k8s.io");
+        assert_eq!(group_of("pods"), "");
+        assert_eq!(group_of("pods/exec"), "");
+        // A group given is kept, a custom resource without one is read in the core group.
+        assert_eq!(group_of("deployments.example.com"), "example.com");
+        assert_eq!(group_of("widgets"), "");
+    }
 }

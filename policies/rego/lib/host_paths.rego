@@ -120,11 +120,23 @@ var_run(n) := trim_prefix(n, "/var") if {
 # it contains (so `/var` is reported for /var/lib/etcd, not for a socket deep below it).
 worst(path, mode) := found if {
 	not ca_bundle(path, mode)
+	critical_itself(path, mode)
+	found := finding(itself(path, mode)[0])
+}
+
+worst(path, mode) := found if {
+	not ca_bundle(path, mode)
+	not critical_itself(path, mode)
 	candidates := array.concat(array.concat(itself(path, mode), enclosing(path, mode)), contained(path, mode))
 	count(candidates) > 0
-	c := sort(candidates)[0]
-	found := {"severity": c[4], "relation": c[6], "entry": c[3], "danger": c[5]}
+	found := finding(sort(candidates)[0])
 }
+
+# The path itself is critical in this mode: nothing is worse, and it wins ties, so no other
+# candidate is looked at (the common case: a runtime socket, `/`, `/proc`, `/etc/kubernetes`).
+critical_itself(path, mode) if sensitive[path][mode] == "critical"
+
+finding(c) := {"severity": c[4], "relation": c[6], "entry": c[3], "danger": c[5]}
 
 # Candidates, as sortable rows [rank, relation order, distance, entry, severity, danger, relation]:
 # the longer a path it is inside, the closer; the shorter a path it contains, the closer. Lookups

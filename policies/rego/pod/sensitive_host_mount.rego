@@ -20,41 +20,28 @@ deny contains v if {
 	is_string(raw)
 	raw != ""
 	name := object.get(volume, "name", "")
-	mounts := [m | some c in data.palisade.lib.pods.containers; some m in mounts_of(c, name)]
-	mode := mode_of(mounts)
+	# Its volumeMounts in every container; writable unless readOnly: true. Inline, not helper
+	# functions: a function call costs the VM more than the rest of a pass over a pod.
+	mounts := [{"who": c.who, "writable": object.get(mount, "readOnly", false) != true} |
+		some c in data.palisade.lib.pods.containers
+		some mount in object.get(c.container, "volumeMounts", [])
+		mount.name == name
+	]
+	writers := [m.who | some m in mounts; m.writable]
+	# `rw` when any container may write the volume, else `ro` (also when none mounts it yet).
+	mode := ["ro", "rw"][min([count(writers), 1])]
 	resolved := data.palisade.lib.host_paths.resolve(raw)
 	found := data.palisade.lib.host_paths.worst(resolved, mode)
 	v := {
 		"msg": sprintf("sensitive host mount (volume %q mounts %s %s%s — %s)", [
-			name, shown(raw, resolved), access(mounts), where(found), found.danger,
+			name, shown(raw, resolved), access(mounts, writers), where(found), found.danger,
 		]),
 		"path": sprintf("%s/volumes/%d/hostPath/path", [data.palisade.lib.pods.spec_path, i]),
 		"severity": found.severity,
 	}
 }
 
-# The volumeMounts of volume `name` in container `c`: {"who", "writable"}. A mount is writable
-# unless it says readOnly: true.
-mounts_of(c, name) := [m |
-	some mount in object.get(c.container, "volumeMounts", [])
-	mount.name == name
-	m := {"who": c.who, "writable": object.get(mount, "readOnly", false) != true}
-]
-
-# `rw` when any container may write the volume, else `ro` (also when no container mounts it yet).
-# Two rules rather than `else`: regorus 0.14's VM leaves a function undefined when a body that
-# iterates (`some … in`) fails and an `else` follows.
-mode_of(mounts) := "rw" if writable(mounts)
-
-mode_of(mounts) := "ro" if not writable(mounts)
-
-writable(mounts) if {
-	some m in mounts
-	m.writable
-}
-
-access(mounts) := sprintf("writable (%s)", [writers[0]]) if {
-	writers := [m.who | some m in mounts; m.writable]
+access(mounts, writers) := sprintf("writable (%s)", [writers[0]]) if {
 	count(writers) > 0
 } else := "read-only" if {
 	count(mounts) > 0

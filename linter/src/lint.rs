@@ -15,7 +15,7 @@ use palisade_policies::{
     Deriver, Engine, IGNORE_POINTER, InventoryBuilder, NamespaceLabels, Operation, Subject,
     Suppression, Verdict, add_derived,
 };
-use pass::{FirstPass, Pending};
+use pass::{Deferred, FirstPass, Pending};
 use rayon::prelude::*;
 use serde_json::Value;
 use std::sync::Arc;
@@ -79,9 +79,9 @@ impl Linter {
     /// while it is parsed; a file that cannot be read is an input error like a syntax error.
     pub fn lint_inputs(&self, inputs: Vec<Input>, progress: &AtomicUsize) -> LintRun {
         let mut run = LintRun::default();
-        // Pass 1: parse every file once and evaluate every object whose rules do not read the
-        // inventory. Kept: findings, inventory objects, and the objects (with their documents)
-        // whose rules read it, so memory holds those rather than the whole corpus.
+        // Pass 1: parse every file and evaluate every object whose rules do not read the
+        // inventory. Kept: findings, inventory objects, and the text of the files whose objects
+        // wait for it (parsed again in pass 2), so memory holds texts rather than parsed documents.
         let firsts: Vec<(bool, Result<FirstPass, InputError>)> = inputs
             .into_par_iter()
             .map_init(
@@ -94,7 +94,7 @@ impl Linter {
                             Err(e) => return (false, Err(e)),
                         },
                     };
-                    (true, self.first_pass(ev, &source, progress))
+                    (true, self.first_pass(ev, source, progress))
                 },
             )
             .collect();
@@ -136,11 +136,10 @@ impl Linter {
                     ev.set_inventory(&inventory);
                     ev
                 },
-                |ev, mut first| {
-                    let deferred = &first.deferred;
-                    let facts = std::mem::take(&mut first.facts);
+                |ev, first| {
+                    let deferred = first.deferred.parse()?;
                     let more =
-                        self.lint_objects(ev, deferred, &deferred.objects, facts, progress)?;
+                        self.lint_objects(ev, &deferred, &deferred.objects, first.facts, progress)?;
                     let mut file = first.pending;
                     file.extend(more);
                     Ok(file)
@@ -179,10 +178,10 @@ impl Linter {
     fn first_pass(
         &self,
         ev: &mut palisade_policies::Evaluator,
-        source: &SourceFile,
+        source: SourceFile,
         progress: &AtomicUsize,
     ) -> Result<FirstPass, InputError> {
-        let file = parse_file(source)?;
+        let file = parse_file(&source)?;
         let kind_of = |o: &ObjectRef| {
             file.value(o)
                 .and_then(|v| v.get("kind"))
@@ -219,7 +218,8 @@ impl Linter {
             .collect();
         let linted = file.objects.iter().map(|o| self.linted(&file, o)).collect();
         let skipped = file.skipped.clone();
-        let deferred = file.retain(&deferred);
+        drop(file);
+        let deferred = Deferred::new(source, deferred);
         Ok(FirstPass {
             linted,
             inventory,

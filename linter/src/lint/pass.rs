@@ -2,8 +2,10 @@
 //! for their verdict, objects waiting for the inventory or for derived facts — and the metadata
 //! of its own rule for suppression annotations it cannot honour.
 
+use crate::InputError;
 use crate::LintedObject;
-use crate::objects::ParsedFile;
+use crate::objects::{ParsedFile, parse_file};
+use crate::source::SourceFile;
 use crate::yaml::Position;
 use palisade_policies::{Finding, RuleMeta, SUPPRESSION_RULE, Severity, Suppression};
 use serde_json::Value;
@@ -46,10 +48,42 @@ pub(super) struct FirstPass {
     pub(super) skipped: Vec<usize>,
     /// The objects evaluated already.
     pub(super) pending: Vec<Pending>,
-    /// The objects whose rules read the inventory, with their documents.
-    pub(super) deferred: ParsedFile,
+    /// The objects whose rules read the inventory.
+    pub(super) deferred: Deferred,
     /// The objects the deriver wants, in order (until facts are derived).
     pub(super) world: Vec<Value>,
     /// Their derived facts, in order.
     pub(super) facts: Vec<Value>,
+}
+
+/// The objects of a file whose rules read the inventory, kept as the file's text and parsed again
+/// for the second pass: a parsed document (values and positions) takes some twenty times the
+/// memory of its text, and nearly every object waits for the inventory.
+pub(super) struct Deferred {
+    pub(super) name: String,
+    /// The file, when some of its objects wait; which ones, one flag per object.
+    waiting: Option<(SourceFile, Vec<bool>)>,
+}
+
+impl Deferred {
+    pub(super) fn new(source: SourceFile, keep: Vec<bool>) -> Deferred {
+        let waiting = keep.iter().any(|k| *k).then_some(keep);
+        Deferred {
+            name: source.name.clone(),
+            waiting: waiting.map(|keep| (source, keep)),
+        }
+    }
+
+    /// The file, parsed again, holding only the waiting objects.
+    pub(super) fn parse(self) -> Result<ParsedFile, InputError> {
+        match self.waiting {
+            Some((source, keep)) => Ok(parse_file(&source)?.retain(&keep)),
+            None => Ok(ParsedFile {
+                name: self.name,
+                docs: Vec::new(),
+                objects: Vec::new(),
+                skipped: Vec::new(),
+            }),
+        }
+    }
 }

@@ -5,20 +5,13 @@
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
+use crate::support::line_of;
 
 fn repo(p: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join(p)
         .display()
         .to_string()
-}
-
-fn line_of(file: &str, needle: &str) -> usize {
-    let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{file}: {e}"));
-    text.lines()
-        .position(|l| l.contains(needle))
-        .map(|i| i + 1)
-        .unwrap_or_else(|| panic!("{needle} not in {file}"))
 }
 
 fn lint(args: &[&str]) -> (i32, Value) {

@@ -3,6 +3,7 @@
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
+use crate::support::line_of;
 
 fn palisade() -> Command {
     Command::cargo_bin("palisade").unwrap_or_else(|e| panic!("{e}"))
@@ -44,15 +45,6 @@ fn missing_policy(finding: &Value) -> bool {
     finding["rule"]
         .as_str()
         .is_some_and(|r| r.starts_with("NETPOL-MISSING-"))
-}
-
-/// The line of the first occurrence of `needle` in a file (1-based).
-fn line_of(file: &str, needle: &str) -> usize {
-    let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{file}: {e}"));
-    text.lines()
-        .position(|l| l.contains(needle))
-        .map(|i| i + 1)
-        .unwrap_or_else(|| panic!("{needle} not in {file}"))
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 use assert_cmd::Command;
 use serde_json::Value;
-use std::path::Path;
+use crate::support::line_of;
 
 const IDENTITY: &str = "tests/data/rbac/workload-identity.yaml";
 
@@ -61,15 +61,6 @@ fn answers(v: &Value) -> Vec<(String, String, String, String)> {
             )
         })
         .collect()
-}
-
-fn line_of(file: &str, needle: &str) -> usize {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{file}: {e}"));
-    text.lines()
-        .position(|l| l.contains(needle))
-        .map(|i| i + 1)
-        .unwrap_or_else(|| panic!("{needle}"))
 }
 
 #[test]

@@ -6,6 +6,7 @@
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
+use crate::support::line_of;
 
 fn repo(p: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -23,15 +24,6 @@ fn lint(file: &str) -> (i32, Value) {
         .unwrap_or_else(|e| panic!("{e}"));
     let json = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
     (out.status.code().unwrap_or(-1), json)
-}
-
-/// The line of the first occurrence of `needle` in a file (1-based).
-fn line_of(file: &str, needle: &str) -> usize {
-    let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{file}: {e}"));
-    text.lines()
-        .position(|l| l.contains(needle))
-        .map(|i| i + 1)
-        .unwrap_or_else(|| panic!("{needle} not in {file}"))
 }
 
 /// (object name, rule, line, severity) of every finding, sorted.

@@ -17,3 +17,4 @@ mod cli_suggest;
 mod e2e;
 mod manifests;
 mod real_world;
+mod support;

@@ -2,10 +2,10 @@
 //! role powers across the file set, each finding at its exact line and severity, and the
 //! workloads that must get none (a narrowed role, the token turned off, a RoleBinding elsewhere).
 
+use crate::support::line_of;
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
-use crate::support::line_of;
 
 fn repo(p: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -1,9 +1,9 @@
 //! `palisade lint` as a user runs it: exit codes, exact lines, stdin, bad input.
 
+use crate::support::line_of;
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
-use crate::support::line_of;
 
 fn palisade() -> Command {
     Command::cargo_bin("palisade").unwrap_or_else(|e| panic!("{e}"))

@@ -2,9 +2,9 @@
 //! and line of the binding and the role, the rule index), API groups and subresources, scope of
 //! Roles and RoleBindings, resourceNames, groups, "nobody" (exit 0) and bad input (exit 2).
 
+use crate::support::line_of;
 use assert_cmd::Command;
 use serde_json::Value;
-use crate::support::line_of;
 
 const IDENTITY: &str = "tests/data/rbac/workload-identity.yaml";
 

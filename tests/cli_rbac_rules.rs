@@ -3,10 +3,10 @@
 //! (`cluster-scoped-in-role.yaml`), and the remediation of findings already narrowed by
 //! resourceNames (`narrowed.yaml`).
 
+use crate::support::line_of;
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
-use crate::support::line_of;
 
 fn repo(p: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))

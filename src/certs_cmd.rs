@@ -4,8 +4,10 @@
 //! the CA into the caBundle of every webhook configuration under DIR, editing the files in place.
 //! Exit 0, or 2 on bad input (the message names the flag or file).
 
+use crate::stdout::Stdout;
 use anyhow::{Context, Result};
 use palisade_certs::{Request, Service, issue, utc};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::SystemTime;
@@ -65,47 +67,54 @@ fn generate(args: GenerateArgs) -> Result<ExitCode> {
     };
     let done = palisade_certs::generate(&request, SystemTime::now())?;
     let ca_path = args.out.join(palisade_certs::store::CA_CERT);
+    // The files are written: a reader that went away (`| head -1`) does not undo that.
+    let mut out = Stdout::lock();
     if done.ca_reused {
-        println!(
+        writeln!(
+            out,
             "kept the CA {} (valid until {})",
             ca_path.display(),
             utc(done.ca_not_after)
-        );
+        )?;
     } else {
-        println!(
+        writeln!(
+            out,
             "new CA {} (valid until {}); its key {} stays here, never in the cluster",
             ca_path.display(),
             utc(done.ca_not_after),
             args.out.join(palisade_certs::store::CA_KEY).display()
-        );
+        )?;
     }
-    println!(
+    writeln!(
+        out,
         "serving certificate {} and key {} for {} (valid until {})",
         args.out.join(palisade_certs::store::TLS_CERT).display(),
         args.out.join(palisade_certs::store::TLS_KEY).display(),
         done.dns_names.join(", "),
         utc(done.serving_not_after)
-    );
+    )?;
     match &args.patch_manifests {
         Some(dir) => {
             let report =
                 palisade_certs::patch_path(dir, &done.ca_cert_pem).context("--patch-manifests")?;
             for change in &report.changes {
-                println!("patched {change}");
+                writeln!(out, "patched {change}")?;
             }
             if report.changes.is_empty() {
-                println!(
+                writeln!(
+                    out,
                     "caBundle already current in all {} webhooks under {}",
                     report.webhooks,
                     dir.display()
-                );
+                )?;
             }
         }
-        None if !done.ca_reused => println!(
+        None if !done.ca_reused => writeln!(
+            out,
             "put the new CA into the webhook configurations: --patch-manifests DIR, \
              or caBundle = base64 of {}",
             ca_path.display()
-        ),
+        )?,
         None => {}
     }
     Ok(ExitCode::SUCCESS)

@@ -1,7 +1,7 @@
-//! Standard output for the commands that write a lot of it (`lint`, `netpol`, `rules`, `test`,
-//! `flows import`). When the reader goes away (`palisade lint … | head -1`), the rest of the
-//! output is dropped quietly and the command still ends with the exit code it would have had —
-//! its verdict, as ripgrep does — rather than with an input error.
+//! Standard output for the commands that write to it (`lint`, `netpol`, `rules`, `test`,
+//! `flows import`, `certs generate`). When the reader goes away (`palisade lint … | head -1`),
+//! the rest of the output is dropped quietly and the command still ends with the exit code it
+//! would have had — its verdict, as ripgrep does — rather than with an input error.
 
 use std::io::{self, Write};
 

@@ -205,3 +205,26 @@ fn listings_exit_0_when_stdout_closes() {
     let args: Vec<&str> = import.iter().copied().chain(flows.to_str()).collect();
     same_code_when_stdout_closes(&args, None, 0);
 }
+
+/// Regression: `palisade certs generate` printed with `println!`, which panics (exit 101) on a
+/// closed stdout after the certificates were written.
+#[test]
+fn certs_exit_0_when_stdout_closes() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.path().join("certs");
+    let out = out.display().to_string();
+    let args = [
+        "certs",
+        "generate",
+        "--service",
+        "hook",
+        "--namespace",
+        "ns",
+        "--out",
+        &out,
+    ];
+    same_code_when_stdout_closes(&args, None, 0);
+    for file in ["ca.crt", "ca.key", "tls.crt", "tls.key"] {
+        assert!(Path::new(&out).join(file).is_file(), "{file} not written");
+    }
+}

@@ -49,25 +49,41 @@ pub fn run(args: NetpolArgs) -> Result<ExitCode> {
 /// without a namespace land in `namespace`. A NetworkPolicy the API server would reject is an
 /// error naming its file, line and field.
 pub fn load_world(paths: &[PathBuf], namespace: &str) -> Result<World> {
-    let mut parsed = Vec::new();
-    let mut stdin = false;
-    let mut files = Vec::new();
-    for path in paths {
-        if path.as_os_str() == "-" {
-            stdin = true;
-        } else {
-            files.push(path.clone());
+    load(paths, namespace, false)
+}
+
+/// [`load_world`] for the commands that judge the manifests (`coverage`, `simulate`): a path
+/// that holds no Kubernetes object is an error naming it, as in `palisade lint` — a typo in a CI
+/// path must not pass green with nothing judged.
+pub fn load_judged_world(paths: &[PathBuf], namespace: &str) -> Result<World> {
+    load(paths, namespace, true)
+}
+
+fn load(paths: &[PathBuf], namespace: &str, require_objects: bool) -> Result<World> {
+    // Each path given and the sources read from it (standard input first, as it is read first).
+    let mut given: Vec<(String, Vec<palisade_linter::SourceFile>)> = Vec::new();
+    if paths.iter().any(|p| p.as_os_str() == "-") {
+        given.push(("-".into(), vec![palisade_linter::read_stdin()?]));
+    }
+    for path in paths.iter().filter(|p| p.as_os_str() != "-") {
+        let mut sources = Vec::new();
+        for file in palisade_linter::discover(std::slice::from_ref(path))? {
+            sources.push(palisade_linter::read(&file)?);
         }
+        given.push((path.display().to_string(), sources));
     }
-    let mut sources = Vec::new();
-    if stdin {
-        sources.push(palisade_linter::read_stdin()?);
-    }
-    for file in palisade_linter::discover(&files)? {
-        sources.push(palisade_linter::read(&file)?);
-    }
-    for source in &sources {
-        parsed.push(palisade_linter::parse_file(source)?);
+    let mut parsed = Vec::new();
+    for (path, sources) in &given {
+        let before = parsed.len();
+        for source in sources {
+            parsed.push(palisade_linter::parse_file(source)?);
+        }
+        let objects: usize = parsed[before..].iter().map(|f| f.objects.len()).sum();
+        if require_objects && objects == 0 {
+            anyhow::bail!(
+                "{path}: no Kubernetes object (apiVersion and kind) here; check the path"
+            );
+        }
     }
     let objects = parsed.iter().flat_map(|file| {
         file.objects.iter().filter_map(move |obj| {

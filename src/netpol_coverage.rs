@@ -9,7 +9,7 @@
 //! webhook ([`netpol_deriver`]).
 
 use crate::cli::EXIT_FINDINGS;
-use crate::netpol_cmd::{Format, load_world};
+use crate::netpol_cmd::{Format, load_judged_world};
 use anyhow::Result;
 use palisade_linter::Linter;
 use palisade_netpol::World;
@@ -37,7 +37,7 @@ pub struct CoverageArgs {
 }
 
 pub fn run(args: CoverageArgs) -> Result<ExitCode> {
-    let world = load_world(&args.paths, &args.namespace)?;
+    let world = load_judged_world(&args.paths, &args.namespace)?;
     let rows = coverage(&world);
     let mut out = std::io::BufWriter::new(crate::stdout::Stdout::lock());
     match args.format {

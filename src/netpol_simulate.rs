@@ -3,7 +3,7 @@
 //! bad input.
 
 use crate::cli::EXIT_FINDINGS;
-use crate::netpol_cmd::{Format, load_world};
+use crate::netpol_cmd::{Format, load_judged_world};
 use anyhow::Result;
 use palisade_netpol::NetpolError;
 use palisade_netpol::flows::for_each_chunk;
@@ -32,7 +32,7 @@ pub struct SimulateArgs {
 }
 
 pub fn run(args: SimulateArgs) -> Result<ExitCode> {
-    let world = load_world(&args.paths, &args.namespace)?;
+    let world = load_judged_world(&args.paths, &args.namespace)?;
     let mut simulator = Simulator::new(&world);
     let mut out = std::io::BufWriter::with_capacity(1 << 20, crate::stdout::Stdout::lock());
     let summary = match args.format {

@@ -276,3 +276,42 @@ fn bad_input_is_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("spec.podSelector"));
 }
+
+/// Regression: `netpol coverage` and `netpol simulate` on a path holding no manifests (a typo in
+/// a CI path) judged nothing and passed; they exit 2 naming the path, as `palisade lint` does.
+#[test]
+fn a_path_without_objects_is_exit_2() {
+    let empty = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(empty.path().join("notes.yaml"), "# nothing here\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let shop = root().join("examples/netpol");
+    let flows = root().join("examples/netpol/microshield-flows.jsonl");
+    let runs: [Vec<&std::ffi::OsStr>; 2] = [
+        vec!["netpol".as_ref(), "coverage".as_ref()],
+        vec![
+            "netpol".as_ref(),
+            "simulate".as_ref(),
+            "--flows".as_ref(),
+            flows.as_os_str(),
+        ],
+    ];
+    for args in runs {
+        let out = palisade()
+            .args(&args)
+            .arg(&shop)
+            .arg(empty.path())
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        let named = format!("{}: no Kubernetes object", empty.path().display());
+        assert!(stderr.contains(&named), "{args:?}: {stderr}");
+        // The same command on the example alone judges it.
+        let ok = palisade()
+            .args(&args)
+            .arg(&shop)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_ne!(ok.status.code(), Some(2), "{args:?}");
+    }
+}

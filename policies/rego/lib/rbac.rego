@@ -189,10 +189,7 @@ subjects contains {"subject": s, "index": i, "path": sprintf("/subjects/%d/name"
 grants(r, targets, wanted) := concat("; ", sort(texts)) if {
 	found := [{"verbs": concat(", ", sort(verbs)), "resource": t.resource} |
 		some t in targets
-		count({t.group, "*"} & r.group_set) > 0
-		sub := array.concat(split(t.resource, "/"), ["\u0000"])[1]
-		count({t.resource, "*", concat("", ["*/", sub])} & r.resource_set) > 0
-		verbs := {v | some v in t.verbs & wanted; count({v, "*"} & r.verb_set) > 0}
+		verbs := granted(r, t.group, t.resource, t.verbs & wanted)
 		count(verbs) > 0
 	]
 	count(found) > 0

@@ -10,10 +10,7 @@
 //! Which rules are facts, and the key they are served under, are in `policy`; the role powers
 //! of the workload identity join are computed in Rust (`role_powers`).
 
-use crate::policy::{GROUPED_FACTS, GroupedFact};
-
-/// Key of the aggregation fact (aggregating ClusterRole name → the rules it takes).
-const AGGREGATE_UNIONS: &str = "palisade.lib.rbac_aggregate.computed";
+use crate::policy::{AGGREGATE_UNIONS, GROUPED_FACTS, GroupedFact};
 use crate::role_powers::ROLE_POWERS_KEY;
 use crate::{Engine, EvalError, Inventory};
 use serde_json::Value as Json;

@@ -46,8 +46,12 @@ pub(crate) const BUILTIN_FACTS: [(&str, &str); 3] = [
 ];
 
 /// (package, rule) of the facts computed after the role powers (`role_powers`), which they read.
-/// Their values are served as they are, but for `IDENTITY_CHAINS`, grouped by subject (see `facts`).
+/// Their values are served as they are, but for those of [`GROUPED_FACTS`] (see `facts`).
 pub(crate) const LATE_FACTS: [(&str, &str); 1] = [("palisade.lib.rbac_identity", "all_chains")];
+
+/// The key of the aggregation fact (aggregating ClusterRole name → the rules it takes), which the
+/// role powers read.
+pub(crate) const AGGREGATE_UNIONS: &str = "palisade.lib.rbac_aggregate.computed";
 
 /// Facts evaluated as a set and served grouped, which Rego can only do in quadratic time: (the
 /// key evaluated, the key served, what groups an element, what is kept of it; `None` keeps the

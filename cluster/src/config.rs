@@ -48,16 +48,23 @@ pub fn in_cluster() -> bool {
         && Path::new(SERVICE_ACCOUNT_TOKEN).is_file()
 }
 
+/// The client configuration of the kubeconfig file `path`.
+async fn from_file(
+    path: &Path,
+    context: Option<&str>,
+) -> Result<(Config, ConfigOrigin), ClusterError> {
+    let shown = path.display().to_string();
+    let kubeconfig = Kubeconfig::read_from(path).map_err(|source| ClusterError::Kubeconfig {
+        path: shown.clone(),
+        source,
+    })?;
+    from_kubeconfig(kubeconfig, shown, context).await
+}
+
 /// The client configuration for `settings`, and where it came from.
 pub async fn resolve(settings: &ClientSettings) -> Result<(Config, ConfigOrigin), ClusterError> {
     if let Some(path) = &settings.kubeconfig {
-        let shown = path.display().to_string();
-        let kubeconfig =
-            Kubeconfig::read_from(path).map_err(|source| ClusterError::Kubeconfig {
-                path: shown.clone(),
-                source,
-            })?;
-        return from_kubeconfig(kubeconfig, shown, settings.context.as_deref()).await;
+        return from_file(path, settings.context.as_deref()).await;
     }
     let from_env = std::env::var_os("KUBECONFIG").filter(|v| !v.is_empty());
     let home = default_kubeconfig();
@@ -72,13 +79,7 @@ pub async fn resolve(settings: &ClientSettings) -> Result<(Config, ConfigOrigin)
         return from_kubeconfig(kubeconfig, shown, settings.context.as_deref()).await;
     }
     if let Some(path) = home.as_ref().filter(|p| p.is_file()) {
-        let shown = path.display().to_string();
-        let kubeconfig =
-            Kubeconfig::read_from(path).map_err(|source| ClusterError::Kubeconfig {
-                path: shown.clone(),
-                source,
-            })?;
-        return from_kubeconfig(kubeconfig, shown, settings.context.as_deref()).await;
+        return from_file(path, settings.context.as_deref()).await;
     }
     if std::env::var_os("KUBERNETES_SERVICE_HOST").is_some() {
         let config = Config::incluster().map_err(ClusterError::InCluster)?;

@@ -196,10 +196,7 @@ fn lists_are_paged() {
 fn an_unreachable_api_server_is_retried_until_it_answers() {
     runtime().block_on(async {
         // A port nobody listens on, yet.
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .unwrap_or_else(|e| panic!("{e}"))
-            .port();
+        let port = palisade_fake_api::unused_port();
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let kubeconfig =
             palisade_fake_api::kubeconfig_for(&format!("http://127.0.0.1:{port}"), dir.path());

@@ -115,10 +115,7 @@ fn live_inventory() {
 
 #[test]
 fn unreachable_api_server() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .unwrap_or_else(|e| panic!("{e}"))
-        .port();
+    let port = palisade_fake_api::unused_port();
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let kubeconfig =
         palisade_fake_api::kubeconfig_for(&format!("http://127.0.0.1:{port}"), dir.path());

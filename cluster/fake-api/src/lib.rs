@@ -79,6 +79,15 @@ pub fn plural(kind: &str) -> String {
     }
 }
 
+/// A loopback port nobody listens on (yet): an API server that is down, or one
+/// [`FakeApi::start_on`] starts later.
+pub fn unused_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap_or_else(|e| panic!("bind 127.0.0.1:0: {e}"))
+        .port()
+}
+
 /// Writes `dir/kubeconfig` for an API server at `url` (context `fake`, token auth).
 pub fn kubeconfig_for(url: &str, dir: &Path) -> PathBuf {
     let path = dir.join("kubeconfig");

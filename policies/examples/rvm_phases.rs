@@ -13,7 +13,8 @@
 //! 4. an entry point that matches nothing (the fixed cost of one entry point), each policy alone,
 //!    and a few library rules alone.
 //!
-//! `RVM_LISTING=1` prints the program's assembly and the path of every virtual-document lookup.
+//! `RVM_LISTING=1` prints the program's assembly and the path of every virtual-document lookup;
+//! `RVM_PACKAGES=palisade.` takes every policy package instead of the PSS ones.
 
 use palisade_policies::{builtin_sources, input};
 use regorus::languages::rego::compiler::Compiler;
@@ -31,6 +32,8 @@ fn main() {
         .into_iter()
         .filter(|s| !s.is_test())
         .collect();
+    // `RVM_PACKAGES=palisade.` takes every policy package, not only the PSS ones.
+    let prefix = std::env::var("RVM_PACKAGES").unwrap_or_else(|_| "palisade.pss.".into());
     let mut packages: Vec<String> = Vec::new();
     for s in &sources {
         let pkg = s
@@ -39,7 +42,7 @@ fn main() {
             .find_map(|l| l.strip_prefix("package "))
             .map(|p| p.trim().to_string())
             .unwrap_or_default();
-        if pkg.starts_with("palisade.pss.") && s.text.contains("deny contains") {
+        if pkg.starts_with(prefix.as_str()) && s.text.contains("deny contains") {
             packages.push(pkg);
         }
     }

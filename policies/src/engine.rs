@@ -285,3 +285,37 @@ impl Engine {
         &self.inner.options
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reference to a package as a whole (`import data.palisade.lib.pods` then `pods.spec`)
+    /// compiles to a virtual-document lookup that evaluates every rule of the package each time
+    /// it runs; the built-in rules name library rules in full instead.
+    #[test]
+    fn built_in_rules_never_look_up_a_whole_package() {
+        let engine = Engine::builtin().expect("built-in policies compile");
+        let program = engine.inner.program.as_ref().expect("an RVM program");
+        let lookups = &program.instruction_data.virtual_data_document_lookup_params;
+        let paths: Vec<String> = lookups
+            .iter()
+            .map(|p| {
+                let parts: Vec<String> = p
+                    .path_components
+                    .iter()
+                    .map(|c| match c {
+                        regorus::rvm::instructions::LiteralOrRegister::Literal(l) => {
+                            program.literals[usize::from(*l)].to_string()
+                        }
+                        regorus::rvm::instructions::LiteralOrRegister::Register(r) => {
+                            format!("r{r}")
+                        }
+                    })
+                    .collect();
+                format!("data.{}", parts.join("."))
+            })
+            .collect();
+        assert!(paths.is_empty(), "virtual-document lookups: {paths:?}");
+    }
+}

@@ -12,8 +12,6 @@
 # ServiceAccount) and no projected serviceAccountToken volume.
 package palisade.rbac.workload_identity
 
-import data.palisade.lib.pods
-
 metadata := {
 	"id": "RBAC-WORKLOAD-IDENTITY",
 	"title": "Workload whose service account holds a critical or high RBAC power",
@@ -24,7 +22,7 @@ metadata := {
 
 obj := input.review.object
 
-spec := pods.spec
+spec := data.palisade.lib.pods.spec
 
 namespace := obj.metadata.namespace if {
 	is_string(obj.metadata.namespace)
@@ -43,11 +41,11 @@ service_account := spec.serviceAccountName if {
 } else := "default"
 
 # The serviceAccountName line, else the deprecated serviceAccount, else the pod spec.
-path := sprintf("%s/serviceAccountName", [pods.spec_path]) if {
+path := sprintf("%s/serviceAccountName", [data.palisade.lib.pods.spec_path]) if {
 	is_string(spec.serviceAccountName)
-} else := sprintf("%s/serviceAccount", [pods.spec_path]) if {
+} else := sprintf("%s/serviceAccount", [data.palisade.lib.pods.spec_path]) if {
 	is_string(spec.serviceAccount)
-} else := pods.spec_path
+} else := data.palisade.lib.pods.spec_path
 
 service_account_object := data.inventory.namespace[namespace].v1.ServiceAccount[service_account]
 

@@ -19,7 +19,7 @@ impl Inventory {
         let mut data = serde_json::Map::new();
         data.insert("inventory".into(), inventory);
         Inventory {
-            data: regorus::Value::from(Json::Object(data)),
+            data: crate::rego_value::from_json(&Json::Object(data)),
         }
     }
 
@@ -256,17 +256,15 @@ impl Evaluator {
 
 /// The input as a VM value, with `parameters` from the options unless the input has its own.
 fn input_value(input: &Json, options: &Options) -> Result<regorus::Value, EvalError> {
-    use serde::Deserialize;
-    let invalid = |e: String| EvalError::Rego {
-        rule: "input".into(),
-        detail: e,
-    };
-    let mut value = regorus::Value::deserialize(input).map_err(|e| invalid(e.to_string()))?;
+    let mut value = crate::rego_value::from_json(input);
     let key = regorus::Value::from("parameters");
     if let Ok(map) = value.as_object_mut()
         && !map.contains_key(&key)
     {
-        map.insert(key, regorus::Value::from(options.parameters_value()));
+        map.insert(
+            key,
+            crate::rego_value::from_json(&options.parameters_value()),
+        );
     }
     Ok(value)
 }

@@ -26,6 +26,7 @@ mod options;
 mod overlap;
 mod policy;
 mod rego_tests;
+mod rego_value;
 mod role_powers;
 mod settings;
 mod severity;

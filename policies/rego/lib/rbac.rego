@@ -58,17 +58,12 @@ aggregated_rules := [{
 
 # " (aggregated into edit: every user with edit or admin gets it)" for a ClusterRole labelled
 # aggregate-to-edit, and so on; "" for any other role.
-into_note := sprintf(" (%s)", [into]) if {
-	is_cluster_role
-	into := data.palisade.lib.rbac_aggregate.into_builtin(obj)
-}
+into_note := sprintf(" (%s)", [into_text]) if into_text
 
-into_note := "" if not aggregated_into_builtin
+into_note := "" if not into_text
 
-aggregated_into_builtin if {
-	is_cluster_role
-	_ = data.palisade.lib.rbac_aggregate.into_builtin(obj)
-}
+# Computed once per object: the note is read for every rule.
+into_text := data.palisade.lib.rbac_aggregate.into_builtin(obj) if is_cluster_role
 
 # JSON pointer to `suffix` (say "/verbs/2") inside rule `x`; for a rule an aggregated ClusterRole
 # takes from another, the selector that picks it, as its own fields are not in this object.
@@ -185,8 +180,10 @@ subjects contains {"subject": s, "index": i, "path": sprintf("/subjects/%d/name"
 
 # What rule `r` grants of `targets` (objects with `group`, `resource` and the set of `verbs` that
 # matter on it), limited to the verbs in `wanted`, as "verbs resource" texts joined by "; ";
-# undefined when it grants none of them. Resources granted the same verbs share one text.
+# undefined when it grants none of them. Resources granted the same verbs share one text. A rule
+# granting none of the verbs (the usual read-only rule) is ruled out before the targets are walked.
 grants(r, targets, wanted) := concat("; ", sort(texts)) if {
+	count(r.verb_set & ({"*"} | wanted)) > 0
 	found := [{"verbs": concat(", ", sort(verbs)), "resource": t.resource} |
 		some t in targets
 		verbs := granted(r, t.group, t.resource, t.verbs & wanted)

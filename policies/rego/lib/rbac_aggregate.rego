@@ -139,13 +139,12 @@ object_or_empty(o, key) := o[key] if {
 # What a ClusterRole's aggregate-to labels say, for messages: the built-in ClusterRoles they
 # aggregate it into and everyone who then gets its rules (view is aggregated into edit, and edit
 # into admin, so the widest label decides). Undefined without such a label.
-into_builtin(role) := sprintf("aggregated into %s: every user with %s gets it", [concat(", ", sort(into)), holders]) if {
-	into := [t.role | some label, t in builtin_targets; object.get(labels_of(role), label, "") == "true"]
-	count(into) > 0
-	widest := max([t.rank | some label, t in builtin_targets; object.get(labels_of(role), label, "") == "true"])
-	some t in builtin_targets
-	t.rank == widest
-	holders := t.holders
+into_builtin(role) := sprintf("aggregated into %s: every user with %s gets it", [concat(", ", sort([t.role | some t in hits])), holders]) if {
+	labels := labels_of(role)
+	hits := [t | some label, t in builtin_targets; labels[label] == "true"]
+	count(hits) > 0
+	widest := max([t.rank | some t in hits])
+	holders := [t.holders | some t in hits; t.rank == widest][0]
 }
 
 builtin_targets := {

@@ -14,26 +14,26 @@ metadata := {
 }
 
 # Pointer to capabilities.drop, or to the nearest parent that exists.
-drop_path(c, caps) := sprintf("%s/securityContext/capabilities/drop", [c.path]) if {
-	object.get(caps, "drop", null) != null
+drop_path(c) := sprintf("%s/securityContext/capabilities/drop", [c.path]) if {
+	c.sc.capabilities.drop != null
 } else := data.palisade.lib.pods.security_context_field_path(c, "capabilities")
 
+# The container's fields are read directly (`c.sc` is always an object): a capabilities or drop
+# that is missing, null or not a list leaves "ALL" undropped, as the API server reads it.
 deny contains v if {
 	not data.palisade.lib.pods.windows_exempt
 	some c in data.palisade.lib.pods.containers
-	caps := data.palisade.lib.pods.object_or_empty(c.sc, "capabilities")
-	not "ALL" in object.get(caps, "drop", [])
+	not "ALL" in c.sc.capabilities.drop
 	v := {
 		"msg": sprintf("unrestricted capabilities (%s must set securityContext.capabilities.drop=[\"ALL\"])", [c.who]),
-		"path": drop_path(c, caps),
+		"path": drop_path(c),
 	}
 }
 
 deny contains v if {
 	not data.palisade.lib.pods.windows_exempt
 	some c in data.palisade.lib.pods.containers
-	caps := data.palisade.lib.pods.object_or_empty(c.sc, "capabilities")
-	some i, cap in object.get(caps, "add", [])
+	some i, cap in c.sc.capabilities.add
 	cap != "NET_BIND_SERVICE"
 	v := {
 		"msg": sprintf("unrestricted capabilities (%s must not include %q in securityContext.capabilities.add)", [c.who, cap]),

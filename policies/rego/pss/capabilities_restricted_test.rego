@@ -29,6 +29,24 @@ test_missing_drop_all_denied_at_nearest_field if {
 	}
 }
 
+# Null or ill-typed capabilities and drop lists drop nothing; the finding points at the nearest
+# field that is set.
+test_null_and_ill_typed_capabilities if {
+	spec := {"containers": [
+		caps(null),
+		caps("ALL"),
+		caps({"drop": null}),
+		caps({"drop": "ALL"}),
+	]}
+	v := capabilities_restricted.deny with input as at(spec, 37)
+	{f.path | some f in v} == {
+		"/spec/containers/0/securityContext",
+		"/spec/containers/1/securityContext/capabilities",
+		"/spec/containers/2/securityContext/capabilities",
+		"/spec/containers/3/securityContext/capabilities/drop",
+	}
+}
+
 test_adding_other_capabilities_denied if {
 	spec := {"containers": [caps({"drop": ["ALL"], "add": ["NET_BIND_SERVICE", "CHOWN"]})]}
 	v := capabilities_restricted.deny with input as at(spec, 37)

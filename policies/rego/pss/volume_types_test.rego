@@ -43,3 +43,17 @@ test_cronjob_denied if {
 	v := volume_types.deny with input as {"review": {"object": cronjob}}
 	{f.path | some f in v} == {"/spec/jobTemplate/spec/template/spec/volumes/0/gitRepo"}
 }
+
+# A volume is judged on the fields it sets: an allowed type admits it whatever else it sets (as
+# PSA's switch does), several restricted types are named by the first in PSA's order, and a
+# null field sets nothing.
+test_volumes_setting_several_types if {
+	volumes := [
+		{"name": "both", "configMap": {"name": "c"}, "hostPath": {"path": "/"}},
+		{"name": "two", "nfs": {"server": "s", "path": "/"}, "hostPath": {"path": "/"}},
+		{"name": "null", "hostPath": null},
+		{"name": "null-and-nfs", "hostPath": null, "nfs": {"server": "s", "path": "/"}},
+	]
+	v := volume_types.deny with input as pod(volumes)
+	{f.path | some f in v} == {"/spec/volumes/1/hostPath", "/spec/volumes/3/nfs"}
+}

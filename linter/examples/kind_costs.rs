@@ -1,6 +1,7 @@
 //! Where a lint run's evaluation time goes, by kind: parses every file of a corpus on one thread,
 //! evaluates each object with the built-in rules (no inventory) and prints the time per object of
-//! each kind, with parse and input-building totals. A profiling aid, not a test.
+//! each kind, with parse and input-building totals (`KIND_COSTS_INVENTORY=1`: with the corpus as
+//! the inventory, as `lint` evaluates most kinds). A profiling aid, not a test.
 //!
 //! `cargo run --release -p palisade-linter --features profiling --example kind_costs -- bench/out/corpus-10000`
 use palisade_linter::{discover, parse_file, read};
@@ -12,6 +13,22 @@ fn main() {
     let dir = std::env::args().nth(1).unwrap_or_default();
     let engine = Engine::builtin().unwrap_or_else(|e| panic!("{e}"));
     let mut ev = engine.evaluator();
+    // `KIND_COSTS_INVENTORY=1`: every object of the corpus in the inventory, as `lint` has it
+    // in its second pass (without the derived NetworkPolicy facts).
+    if std::env::var_os("KIND_COSTS_INVENTORY").is_some() {
+        let mut builder = palisade_policies::InventoryBuilder::default();
+        for path in discover(&[dir.clone().into()]).unwrap_or_else(|e| panic!("{e}")) {
+            let src = read(&path).unwrap_or_else(|e| panic!("{e}"));
+            let file = parse_file(&src).unwrap_or_else(|e| panic!("{e}"));
+            for o in &file.objects {
+                builder.add(file.value(o).unwrap_or_else(|| panic!()).clone());
+            }
+        }
+        let t = Instant::now();
+        let inventory = engine.inventory(builder.build().0);
+        println!("inventory facts {:.3} s", t.elapsed().as_secs_f64());
+        ev.set_inventory(&inventory);
+    }
     let mut by_kind: BTreeMap<String, (usize, f64, usize)> = BTreeMap::new();
     let mut parse = 0.0;
     let mut build = 0.0;

@@ -60,8 +60,7 @@ ca_bundle_files := {
 # A segment survives when the depth never falls below its own later on; depth after segment k is
 # the running sum of +1/-1 steps less its lowest value so far (that is what stopping at `/` does).
 normalize(p) := p if is_normal(p)
-
-normalize(p) := concat("", ["/", concat("/", kept(segments(p)))]) if not is_normal(p)
+else := concat("", ["/", concat("/", kept(segments(p)))])
 
 # Already in normal form (nearly every path written): absolute, no empty, `.` or `..` segment, no
 # trailing slash. A segment merely starting with a dot takes the long way, to the same result.
@@ -96,7 +95,14 @@ else := 1
 
 # The path as the node resolves it: normalised, `/proc/PID/root/x` read as `/x` (the root of a
 # host process is the host's), and `/var/run` read as `/run` (a symlink on every current distribution).
-resolve(p) := var_run(proc_root(normalize(p)))
+resolve(p) := var_run(p) if {
+	# Already normal (nearly every path written), and not under /proc.
+	startswith(p, "/")
+	not endswith(p, "/")
+	not contains(p, "//")
+	not contains(p, "/.")
+	not startswith(p, "/proc/")
+} else := var_run(proc_root(normalize(p)))
 
 proc_root(n) := rooted if {
 	segs := split(n, "/")
@@ -106,11 +112,33 @@ proc_root(n) := rooted if {
 	rooted := normalize(concat("/", array.slice(segs, 4, count(segs))))
 } else := n
 
-var_run(n) := trim_prefix(n, "/var") if {
-	n == "/var/run"
-} else := trim_prefix(n, "/var") if {
-	startswith(n, "/var/run/")
-} else := n
+var_run(n) := trim_prefix(n, "/var") if startswith(concat("", [n, "/"]), "/var/run/")
+else := n
+
+# What a hostPath volume whose path is written `raw`, mounted in `mode`, reaches: `worst` of its
+# resolved path, with the texts a finding shows — `shown`, the path as written (and as read, when
+# that differs), and `where`, "" for the path itself, else ", which <relation> <entry>". Undefined
+# when it reaches nothing sensitive. A path written as a critical table entry (a runtime socket,
+# `/`) is answered by one lookup: every entry is already resolved.
+judge(raw, mode) := {"severity": "critical", "danger": info.danger, "shown": sprintf("%q", [raw]), "where": ""} if {
+	info := sensitive[raw]
+	info[mode] == "critical"
+} else := judged if {
+	resolved := resolve(raw)
+	found := worst(resolved, mode)
+	judged := {
+		"severity": found.severity,
+		"danger": found.danger,
+		"shown": shown(raw, resolved),
+		"where": where(found),
+	}
+}
+
+shown(raw, resolved) := sprintf("%q", [raw]) if raw == resolved
+else := sprintf("%q (read as %s)", [raw, resolved])
+
+where(found) := "" if found.relation == "is"
+else := sprintf(", which %s %s", [found.relation, found.entry])
 
 # The worst sensitive path a mount of `path` (resolved) in `mode` (`rw`/`ro`) reaches:
 # {"severity", "relation", "entry", "danger"}; undefined when it reaches none, or when it is one CA
@@ -119,22 +147,17 @@ var_run(n) := trim_prefix(n, "/var") if {
 # it). Ties go to the path itself, then to the closest path it is inside, then to the closest path
 # it contains (so `/var` is reported for /var/lib/etcd, not for a socket deep below it).
 worst(path, mode) := found if {
+	# The path itself is critical in this mode: nothing is worse, and it wins ties, so no other
+	# candidate is looked at (the common case: a runtime socket, `/`, `/proc`, `/etc/kubernetes`).
+	info := sensitive[path]
+	info[mode] == "critical"
+	found := {"severity": "critical", "relation": "is", "entry": path, "danger": info.danger}
+} else := found if {
 	not ca_bundle(path, mode)
-	critical_itself(path, mode)
-	found := finding(itself(path, mode)[0])
-}
-
-worst(path, mode) := found if {
-	not ca_bundle(path, mode)
-	not critical_itself(path, mode)
 	candidates := array.concat(array.concat(itself(path, mode), enclosing(path, mode)), contained(path, mode))
 	count(candidates) > 0
 	found := finding(sort(candidates)[0])
 }
-
-# The path itself is critical in this mode: nothing is worse, and it wins ties, so no other
-# candidate is looked at (the common case: a runtime socket, `/`, `/proc`, `/etc/kubernetes`).
-critical_itself(path, mode) if sensitive[path][mode] == "critical"
 
 finding(c) := {"severity": c[4], "relation": c[6], "entry": c[3], "danger": c[5]}
 

@@ -132,3 +132,23 @@ test_a_path_already_normal_is_kept if {
 	host_paths.normalize("/.hidden/x") == "/.hidden/x"
 	host_paths.normalize("/a/.b/../c") == "/a/c"
 }
+
+# `judge` answers a path written as a table entry by lookup: that is right only because every
+# entry is already in resolved form.
+test_table_entries_are_resolved if {
+	every entry, _ in host_paths.sensitive {
+		host_paths.resolve(entry) == entry
+	}
+}
+
+test_judge_shows_the_path_as_written_and_as_read if {
+	j := host_paths.judge("/var/run/docker.sock", "ro")
+	j.severity == "critical"
+	j.shown == `"/var/run/docker.sock" (read as /run/docker.sock)`
+	j.where == ""
+	k := host_paths.judge("/", "ro")
+	k.shown == `"/"`
+	inside := host_paths.judge("/etc/kubernetes/pki", "ro")
+	startswith(inside.where, ", which is inside /etc/kubernetes")
+	not host_paths.judge("/data", "rw")
+}

@@ -48,7 +48,8 @@ container_label := {
 }
 
 # Every container of every kind: {"container", "sc", "field", "label", "name", "who", "index",
-# "path"} ("sc" is its securityContext, {} when absent or null; "who" names it in messages:
+# "path", "sc_path"} ("sc" is its securityContext, {} when absent or null; "sc_path" points at
+# the securityContext when it is an object, else at the container; "who" names it in messages:
 # `container "app"`, `init container "setup"`). An array: a set of objects is kept sorted by
 # comparing them whole.
 containers := [c |
@@ -56,6 +57,7 @@ containers := [c |
 	some i, container in spec[field]
 	name := object.get(container, "name", "")
 	label := container_label[field]
+	path := sprintf("%s/%s/%d", [spec_path, field, i])
 	c := {
 		"container": container,
 		"sc": object_or_empty(container, "securityContext"),
@@ -64,9 +66,14 @@ containers := [c |
 		"name": name,
 		"who": sprintf("%s %q", [label, name]),
 		"index": i,
-		"path": sprintf("%s/%s/%d", [spec_path, field, i]),
+		"path": path,
+		"sc_path": sc_path(container, path),
 	}
 ]
+
+# Pointer to a container's securityContext when it is an object, else to the container.
+sc_path(container, path) := concat("", [path, "/securityContext"]) if is_object(container.securityContext)
+else := path
 
 # `o[key]` when it is an object, else {}.
 object_or_empty(o, key) := v if {
@@ -87,11 +94,8 @@ security_context(c) := c.sc
 
 # Pointer to a container's securityContext field `name`, or to the nearest parent that exists
 # (the securityContext, else the container) when the field is not set.
-security_context_field_path(c, name) := sprintf("%s/securityContext/%s", [c.path, name]) if {
-	object.get(c.sc, name, null) != null
-} else := sprintf("%s/securityContext", [c.path]) if {
-	is_object(object.get(c.container, "securityContext", null))
-} else := c.path
+security_context_field_path(c, name) := concat("/", [c.sc_path, name]) if object.get(c.sc, name, null) != null
+else := c.sc_path
 
 # Pointer to field `key` of `obj` (found at `path`) when it is set, else to `obj` itself.
 field_path(obj, key, path) := sprintf("%s/%s", [path, key]) if object.get(obj, key, null) != null

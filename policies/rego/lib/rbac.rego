@@ -78,14 +78,35 @@ field_path(x, _) := x.path if not x.own
 touching(groups, resources) := [x |
 	some x in rules
 	count(x.rule.group_set & wanted_groups) > 0
+	count(x.rule.resource_set & wanted_resources) > 0
+] if {
+	not sub_wildcards
+	wanted_groups := groups | {"*"}
+	wanted_resources := resources | {"*"}
+}
+
+# With a `*/<subresource>` entry in some rule, the subresources of `resources` are matched too.
+touching(groups, resources) := [x |
+	some x in rules
+	count(x.rule.group_set & wanted_groups) > 0
 	count(x.rule.resource_set & patterns) > 0
 ] if {
+	sub_wildcards
 	wanted_groups := groups | {"*"}
 	patterns := {"*"} | resources | {concat("", ["*/", parts[1]]) |
 		some res in resources
 		parts := split(res, "/")
 		count(parts) > 1
 	}
+}
+
+# Some rule of the role names a subresource of every resource (`*/status`): rare, so `touching`
+# builds the `*/<subresource>` patterns of what it looks for only then. Computed once per object.
+sub_wildcards if {
+	some x in rules
+	some r in x.rule.resources
+	is_string(r)
+	startswith(r, "*/")
 }
 
 # A policy rule with its lists, the same lists as sets (for matching by intersection, which the

@@ -24,17 +24,16 @@ deny contains v if {
 	# functions: a function call costs the VM more than the rest of a pass over a pod.
 	mounts := [{"who": c.who, "writable": object.get(mount, "readOnly", false) != true} |
 		some c in data.palisade.lib.pods.containers
-		some mount in object.get(c.container, "volumeMounts", [])
+		some mount in c.container.volumeMounts
 		mount.name == name
 	]
 	writers := [m.who | some m in mounts; m.writable]
 	# `rw` when any container may write the volume, else `ro` (also when none mounts it yet).
 	mode := ["ro", "rw"][min([count(writers), 1])]
-	resolved := data.palisade.lib.host_paths.resolve(raw)
-	found := data.palisade.lib.host_paths.worst(resolved, mode)
+	found := data.palisade.lib.host_paths.judge(raw, mode)
 	v := {
 		"msg": sprintf("sensitive host mount (volume %q mounts %s %s%s — %s)", [
-			name, shown(raw, resolved), access(mounts, writers), where(found), found.danger,
+			name, found.shown, access(mounts, writers), found.where, found.danger,
 		]),
 		"path": sprintf("%s/volumes/%d/hostPath/path", [data.palisade.lib.pods.spec_path, i]),
 		"severity": found.severity,
@@ -46,9 +45,3 @@ access(mounts, writers) := sprintf("writable (%s)", [writers[0]]) if {
 } else := "read-only" if {
 	count(mounts) > 0
 } else := "read-only (no container mounts it yet)"
-
-shown(raw, resolved) := sprintf("%q", [raw]) if raw == resolved
-else := sprintf("%q (read as %s)", [raw, resolved])
-
-where(found) := "" if found.relation == "is"
-else := sprintf(", which %s %s", [found.relation, found.entry])

@@ -14,26 +14,39 @@ metadata := {
 }
 
 # [field path inside the container, as segments] of every handler that may carry a host.
-handlers := [
-	["livenessProbe"],
-	["readinessProbe"],
-	["startupProbe"],
-	["lifecycle", "postStart"],
-	["lifecycle", "preStop"],
-]
+probes := ["livenessProbe", "readinessProbe", "startupProbe"]
 
+hooks := ["postStart", "preStop"]
+
+actions := ["httpGet", "tcpSocket"]
+
+# A container's handlers are looked up by name (most containers have a probe or two and no hooks).
 deny contains v if {
 	some c in data.palisade.lib.pods.containers
-	some handler in handlers
-	h := object.get(c.container, handler, null)
+	some probe in probes
+	h := c.container[probe]
 	is_object(h)
-	some action in ["httpGet", "tcpSocket"]
+	some action in actions
 	host := object.get(h, [action, "host"], "")
 	is_string(host)
 	host != ""
-	where := concat("/", handler)
 	v := {
-		"msg": sprintf("probe or lifecycle host (%s uses forbidden host %q in %s.%s)", [c.who, host, concat(".", handler), action]),
-		"path": sprintf("%s/%s/%s/host", [c.path, where, action]),
+		"msg": sprintf("probe or lifecycle host (%s uses forbidden host %q in %s.%s)", [c.who, host, probe, action]),
+		"path": concat("/", [c.path, probe, action, "host"]),
+	}
+}
+
+deny contains v if {
+	some c in data.palisade.lib.pods.containers
+	some hook in hooks
+	h := c.container.lifecycle[hook]
+	is_object(h)
+	some action in actions
+	host := object.get(h, [action, "host"], "")
+	is_string(host)
+	host != ""
+	v := {
+		"msg": sprintf("probe or lifecycle host (%s uses forbidden host %q in lifecycle.%s.%s)", [c.who, host, hook, action]),
+		"path": concat("/", [c.path, "lifecycle", hook, action, "host"]),
 	}
 }

@@ -39,3 +39,12 @@ test_job_init_container_checked if {
 	v := host_probes_and_lifecycle.deny with input as {"review": {"object": job}}
 	{f.path | some f in v} == {"/spec/template/spec/initContainers/0/startupProbe/tcpSocket/host"}
 }
+
+# Null or ill-typed probes and lifecycles hold no handler.
+test_null_handlers_are_ignored if {
+	c := {"name": "a", "livenessProbe": null, "readinessProbe": "x", "lifecycle": null}
+	count(host_probes_and_lifecycle.deny) == 0 with input as pod(c)
+	d := {"name": "a", "lifecycle": "x", "startupProbe": {"httpGet": null, "tcpSocket": {"host": "h"}}}
+	v := host_probes_and_lifecycle.deny with input as pod(d)
+	{f.path | some f in v} == {"/spec/containers/0/startupProbe/tcpSocket/host"}
+}

@@ -23,7 +23,10 @@ workloads := [
 	{"group": "batch", "resource": "cronjobs"},
 ]
 
-created(r) := {w.resource | some w in workloads; data.palisade.lib.rbac.allows(r, w.group, w.resource, "create")}
+# Undefined for a rule that grants no create at all (most rules): its workloads are not walked.
+created(r) := {w.resource | some w in workloads; data.palisade.lib.rbac.allows(r, w.group, w.resource, "create")} if {
+	count({"create", "*"} & r.verb_set) > 0
+}
 
 # The rules this policy looks at closely (see `touching`).
 relevant := data.palisade.lib.rbac.touching({"", "apps", "batch"}, {w.resource | some w in workloads})

@@ -295,8 +295,10 @@ mod tests {
     /// it runs; the built-in rules name library rules in full instead.
     #[test]
     fn built_in_rules_never_look_up_a_whole_package() {
-        let engine = Engine::builtin().expect("built-in policies compile");
-        let program = engine.inner.program.as_ref().expect("an RVM program");
+        let engine = Engine::builtin().unwrap_or_else(|e| panic!("built-in policies: {e}"));
+        let Some(program) = engine.inner.program.as_ref() else {
+            panic!("the built-in policies compile to an RVM program");
+        };
         let lookups = &program.instruction_data.virtual_data_document_lookup_params;
         let paths: Vec<String> = lookups
             .iter()

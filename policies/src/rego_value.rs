@@ -40,7 +40,6 @@ fn number(n: &serde_json::Number) -> Value {
 }
 
 #[cfg(test)]
-#[allow(dead_code)]
 #[path = "../benches/fixtures/objects.rs"]
 mod objects;
 
@@ -51,7 +50,7 @@ mod tests {
     use serde_json::json;
 
     fn by_serde(json: &Json) -> Value {
-        Value::deserialize(json).expect("serde converts any JSON value")
+        Value::deserialize(json).unwrap_or_else(|e| panic!("serde: {e}"))
     }
 
     #[test]

@@ -89,12 +89,11 @@ where(c) := sprintf("in namespace %q", [c.namespace]) if c.namespace != ""
 
 where(c) := "cluster-wide" if c.namespace == ""
 
-# Whether a token is mounted is asked only of a workload whose account holds a power: most hold none.
 deny contains v if {
+	token_mounted
 	some c in data.palisade.lib.rbac_identity.chains_of(namespace, service_account)
 	held := [p | some p in c.powers; rank[p.severity] + step >= 3]
 	count(held) > 0
-	token_mounted
 	top := min([4, max([rank[p.severity] | some p in held]) + step])
 	powers := concat("; ", sort([sprintf("%s %s: %s", [p.rule, p.severity, p.msg]) | some p in held]))
 	v := {

@@ -7,6 +7,7 @@ mod flows_cmd;
 mod lint_cmd;
 mod lint_paths;
 mod logs;
+mod netpol_apply;
 mod netpol_cmd;
 mod netpol_coverage;
 mod netpol_simulate;

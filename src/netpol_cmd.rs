@@ -21,6 +21,9 @@ pub enum NetpolCommand {
     Simulate(crate::netpol_simulate::SimulateArgs),
     /// Suggest NetworkPolicies that allow the observed flows and nothing else.
     Suggest(crate::netpol_suggest::SuggestArgs),
+    /// Server-side apply the suggested NetworkPolicies (field manager `palisade`), showing each
+    /// diff against the cluster first.
+    Apply(crate::netpol_apply::ApplyArgs),
 }
 
 /// Output format of the netpol commands.
@@ -36,6 +39,7 @@ pub fn run(args: NetpolArgs) -> Result<ExitCode> {
         NetpolCommand::Simulate(args) => crate::netpol_simulate::run(args),
         // Suggest writes its policies to stdout itself; a closed reader ends them, and the
         // command would have succeeded.
+        NetpolCommand::Apply(args) => crate::netpol_apply::run(args),
         NetpolCommand::Suggest(args) => {
             crate::netpol_suggest::run(args).or_else(|e| match crate::stdout::closed_reader(&e) {
                 true => Ok(ExitCode::SUCCESS),

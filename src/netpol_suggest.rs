@@ -16,8 +16,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
+/// What policies are made from, and how: shared by `suggest` and `apply`.
 #[derive(Debug, clap::Args)]
-pub struct SuggestArgs {
+pub struct PlanArgs {
     /// Observed flows: flow records, a MicroShield flows.json or a Hubble JSON export. Repeatable.
     #[arg(long = "flows", value_name = "FILE", required = true)]
     pub flows: Vec<PathBuf>,
@@ -28,9 +29,6 @@ pub struct SuggestArgs {
     /// Namespace of objects that name none.
     #[arg(long, short = 'n', default_value = "default", value_name = "NS")]
     pub namespace: String,
-    /// Write `DIR/<namespace>.networkpolicies.yaml` files instead of printing.
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
     /// One policy per workload, or one for all pods of each namespace.
     #[arg(long, value_enum, default_value = "workload")]
     pub scope: ScopeArg,
@@ -61,6 +59,15 @@ pub struct SuggestArgs {
     /// Prefix of policy names.
     #[arg(long = "name", value_name = "PREFIX", default_value = "palisade-", value_parser = parse_prefix)]
     pub name: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SuggestArgs {
+    #[command(flatten)]
+    pub plan: PlanArgs,
+    /// Write `DIR/<namespace>.networkpolicies.yaml` files instead of printing.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
     /// List the connections numbered and read commands: `s N` select, `c N` cancel
     /// (N, N-M or `all`), `l` list, `g` generate, `q` quit.
     #[arg(long)]
@@ -91,7 +98,7 @@ fn parse_prefix(text: &str) -> Result<String, String> {
     }
 }
 
-impl SuggestArgs {
+impl PlanArgs {
     pub fn options(&self) -> SuggestOptions {
         SuggestOptions {
             scope: match self.scope {
@@ -109,33 +116,71 @@ impl SuggestArgs {
     }
 }
 
-pub fn run(args: SuggestArgs) -> Result<ExitCode> {
-    let world = if args.paths.is_empty() {
-        eprintln!(
-            "palisade: note: no manifests given: every namespace the flows name gets policies, from the labels the flows carry"
-        );
-        World::default()
-    } else {
-        load_world(&args.paths, &args.namespace)?
-    };
-    let opts = args.options();
-    let agg = aggregate_files(&world, &args.flows, &opts.external_cidrs)?;
-    for w in &agg.warnings {
-        eprintln!("palisade: warning: {w}");
+/// The connections observed, and which of them the policies are to allow.
+pub struct Planned {
+    pub opts: SuggestOptions,
+    /// (namespace, workload) of every workload in the manifests.
+    pub manifest: Vec<(String, String)>,
+    pub agg: Aggregate,
+    pub chosen: Vec<bool>,
+}
+
+impl PlanArgs {
+    /// Reads the manifests and the flows, and chooses the connections (`--select`, `--exclude`).
+    pub fn planned(&self) -> Result<Planned> {
+        let world = if self.paths.is_empty() {
+            eprintln!(
+                "palisade: note: no manifests given: every namespace the flows name gets policies, from the labels the flows carry"
+            );
+            World::default()
+        } else {
+            load_world(&self.paths, &self.namespace)?
+        };
+        let opts = self.options();
+        let agg = aggregate_files(&world, &self.flows, &opts.external_cidrs)?;
+        for w in &agg.warnings {
+            eprintln!("palisade: warning: {w}");
+        }
+        let manifest = manifest_workloads(&world);
+        let chosen = choose(&agg.connections, &self.select, &self.exclude);
+        Ok(Planned {
+            opts,
+            manifest,
+            agg,
+            chosen,
+        })
     }
-    let manifest = manifest_workloads(&world);
-    let mut chosen = choose(&agg.connections, &args.select, &args.exclude);
-    if args.interactive && !interact(&agg, &mut chosen)? {
+}
+
+impl Planned {
+    /// Makes the policies, handing each to `each` as it is made; prints the notes.
+    pub fn each(
+        &self,
+        each: &mut dyn FnMut(PolicyPlan) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        let notes = suggest_each(
+            &self.manifest,
+            &self.agg.connections,
+            &self.chosen,
+            &self.opts,
+            each,
+        )?;
+        for note in &notes {
+            eprintln!("palisade: note: {note}");
+        }
+        Ok(())
+    }
+}
+
+pub fn run(args: SuggestArgs) -> Result<ExitCode> {
+    let mut planned = args.plan.planned()?;
+    if args.interactive && !interact(&planned.agg, &mut planned.chosen)? {
         return Ok(ExitCode::SUCCESS);
     }
     let mut out = Output::new(args.out.as_deref());
-    let notes = suggest_each(&manifest, &agg.connections, &chosen, &opts, &mut |plan| {
-        out.write(&plan)
-    })
-    .map_err(|e| out.error(e))?;
-    for note in &notes {
-        eprintln!("palisade: note: {note}");
-    }
+    planned
+        .each(&mut |plan| out.write(&plan))
+        .map_err(|e| out.error(e))?;
     out.finish()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -10,6 +10,7 @@ mod cli_identity;
 mod cli_lint;
 mod cli_lint_inputs;
 mod cli_netpol;
+mod cli_netpol_apply;
 mod cli_policies;
 mod cli_rbac;
 mod cli_rbac_rules;

@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-/// What can go wrong before a client exists (watches retry on their own and never end in one).
+/// What can go wrong before a client exists (watches retry on their own and never end in one),
+/// and what a one-off request (an apply) meets.
 #[derive(Debug, thiserror::Error)]
 pub enum ClusterError {
     /// `--kubeconfig FILE` (or KUBECONFIG, or `~/.kube/config`) could not be read or used.
@@ -31,6 +32,16 @@ pub enum ClusterError {
     /// The HTTP client could not be built from the configuration (TLS material, proxy, …).
     #[error("building the Kubernetes client: {0}")]
     Client(#[source] kube::Error),
+    /// The API server refused a request, or could not be reached.
+    #[error("{what}: {source}")]
+    Api {
+        what: String,
+        #[source]
+        source: kube::Error,
+    },
+    /// An object Palisade was asked to send is not one the API can take.
+    #[error("{0}")]
+    Invalid(String),
     /// A path that is not valid UTF-8 where kube needs a string.
     #[error("{0}: not a UTF-8 path")]
     Path(PathBuf),

@@ -1,9 +1,11 @@
 //! Palisade's one door to a Kubernetes API server (kube-rs, rustls with ring): client
 //! configuration resolved as kubectl resolves it ([`resolve`], [`ClientSettings`]) and the
 //! webhook's live inventory ([`LiveInventory`]: reflectors over the kinds the rules read,
-//! `data.inventory` rebuilt on change, debounced). The webhook does not depend on this crate, nor
+//! `data.inventory` rebuilt on change, debounced), and server-side apply of NetworkPolicies
+//! ([`apply`]). The webhook does not depend on this crate, nor
 //! this crate on the webhook: the binary connects them through [`InventorySink`].
 
+pub mod apply;
 mod backoff;
 mod config;
 mod error;

@@ -5,10 +5,15 @@
 //! server answers, in the watch stream), [`FakeApi::bookmark`] sends BOOKMARK events,
 //! [`FakeApi::disconnect_watches`] ends every open watch. Lists page with `limit` and
 //! `continue`; metadata-only requests (`Accept: …;as=PartialObjectMetadataList`) get
-//! PartialObjectMetadata. Requests are counted per resource and verb, so tests can tell a
-//! resumed watch from a relist. Kinds are found by plural name (`clusterrolebindings`).
+//! PartialObjectMetadata. Objects answer GET and server-side apply (`PATCH` with
+//! `application/apply-patch+yaml`, `fieldManager`, `dryRun=All`, `force`). Requests are counted
+//! per resource and verb, so tests can tell a resumed watch from a relist. Kinds are found by
+//! plural name (`clusterrolebindings`).
 
+mod apply;
 mod routes;
+
+pub use apply::Applied;
 
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
@@ -53,6 +58,8 @@ pub(crate) struct Store {
     pub requests: HashMap<(String, &'static str), usize>,
     /// The resourceVersion the last watch of each plural started from.
     pub watched_from: HashMap<String, u64>,
+    /// Every server-side apply answered, in order.
+    pub applies: Vec<Applied>,
 }
 
 #[derive(Debug)]
@@ -204,7 +211,18 @@ impl FakeApi {
         store.rv
     }
 
-    /// Requests served for `plural` and `verb` ("list" or "watch").
+    /// Every server-side apply answered so far, in order.
+    pub fn applies(&self) -> Vec<Applied> {
+        self.state.store().applies.clone()
+    }
+
+    /// The stored object, if any (`namespace` "" for a cluster-scoped kind).
+    pub fn get(&self, kind: &str, namespace: &str, name: &str) -> Option<Value> {
+        let key = (plural(kind), namespace.to_string(), name.to_string());
+        self.state.store().objects.get(&key).cloned()
+    }
+
+    /// Requests served for `plural` and `verb` ("list", "watch", "get" or "patch").
     pub fn requests(&self, plural: &str, verb: &'static str) -> usize {
         let store = self.state.store();
         store

@@ -1,12 +1,13 @@
 //! The fake's HTTP side: collection paths (`/api/v1/{plural}`, `/apis/{group}/{version}/{plural}`,
 //! either with `namespaces/{ns}/` before the plural) answered as a list or, with `watch=true`, as
-//! a stream of watch events, one JSON object per line.
+//! a stream of watch events, one JSON object per line; object paths (a name after the plural)
+//! answered to GET and to server-side apply (`apply.rs`).
 
 use crate::{Message, Shared};
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -19,17 +20,30 @@ pub(crate) fn router(state: Arc<Shared>) -> Router {
     Router::new().fallback(handle).with_state(state)
 }
 
-/// The collection a path names: (plural, namespace or "" for all).
-fn collection(path: &str) -> Option<(String, String)> {
+/// What a path names: a collection (plural, namespace or "" for all), or one object of it.
+pub(crate) struct Target {
+    pub plural: String,
+    pub namespace: String,
+    pub name: Option<String>,
+}
+
+fn target(path: &str) -> Option<Target> {
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
     let rest = match parts.as_slice() {
         ["api", "v1", rest @ ..] => rest,
         ["apis", _group, _version, rest @ ..] => rest,
         _ => return None,
     };
+    let at = |plural: &str, namespace: &str, name: Option<&str>| Target {
+        plural: plural.to_string(),
+        namespace: namespace.to_string(),
+        name: name.map(str::to_string),
+    };
     match rest {
-        [plural] => Some((plural.to_string(), String::new())),
-        ["namespaces", ns, plural] => Some((plural.to_string(), ns.to_string())),
+        [plural] => Some(at(plural, "", None)),
+        ["namespaces", ns, plural] => Some(at(plural, ns, None)),
+        ["namespaces", ns, plural, name] => Some(at(plural, ns, Some(name))),
+        [plural, name] => Some(at(plural, "", Some(name))),
         _ => None,
     }
 }
@@ -37,29 +51,63 @@ fn collection(path: &str) -> Option<(String, String)> {
 async fn handle(
     State(state): State<Arc<Shared>>,
     Query(query): Query<HashMap<String, String>>,
+    method: Method,
     headers: HeaderMap,
     uri: Uri,
+    body: Bytes,
 ) -> Response {
-    let Some((plural, namespace)) = collection(uri.path()) else {
+    let Some(target) = target(uri.path()) else {
         return status(
             StatusCode::NOT_FOUND,
             "NotFound",
             "the server could not find it",
         );
     };
+    if let Some(name) = &target.name {
+        return match method {
+            Method::GET => get(&state, &target, name),
+            Method::PATCH => crate::apply::patch(&state, &target, name, &headers, &query, &body),
+            _ => status(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "MethodNotAllowed",
+                "only get and apply patches are served on objects",
+            ),
+        };
+    }
     let metadata_only = headers
         .get(header::ACCEPT)
         .and_then(|a| a.to_str().ok())
         .is_some_and(|a| a.contains("as=PartialObjectMetadata"));
     let view = View {
-        plural,
-        namespace,
+        plural: target.plural,
+        namespace: target.namespace,
         metadata_only,
     };
     if query.get("watch").is_some_and(|w| w == "true" || w == "1") {
         watch(&state, view, &query)
     } else {
         list(&state, &view, &query)
+    }
+}
+
+fn get(state: &Shared, target: &Target, name: &str) -> Response {
+    let mut store = state.store();
+    *store
+        .requests
+        .entry((target.plural.clone(), "get"))
+        .or_default() += 1;
+    let key = (
+        target.plural.clone(),
+        target.namespace.clone(),
+        name.to_string(),
+    );
+    match store.objects.get(&key) {
+        Some(object) => json_body(object).into_response(),
+        None => status(
+            StatusCode::NOT_FOUND,
+            "NotFound",
+            &format!("{} \"{name}\" not found", target.plural),
+        ),
     }
 }
 
@@ -96,7 +144,7 @@ impl View {
     }
 }
 
-fn status(code: StatusCode, reason: &str, message: &str) -> Response {
+pub(crate) fn status(code: StatusCode, reason: &str, message: &str) -> Response {
     let body = json!({"apiVersion": "v1", "kind": "Status", "status": "Failure",
                       "reason": reason, "message": message, "code": code.as_u16()});
     (code, json_body(&body)).into_response()
@@ -139,7 +187,7 @@ fn list(state: &Shared, view: &View, query: &HashMap<String, String>) -> Respons
         .into_response()
 }
 
-fn json_body(value: &Value) -> impl IntoResponse {
+pub(crate) fn json_body(value: &Value) -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "application/json")],
         serde_json::to_vec(value).unwrap_or_default(),

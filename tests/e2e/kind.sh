@@ -7,13 +7,15 @@
 #   - the GitOps roles of examples/gitops-impersonation.yaml are admitted with a warning;
 #   - the live inventory (the webhook watches the cluster with its service account): a
 #     ClusterRole impersonating a group is denied once a ClusterRoleBinding makes that group
-#     cluster-admin, and admitted again once the binding is deleted.
+#     cluster-admin, and admitted again once the binding is deleted;
+#   - `netpol apply` of the shop example's suggested policies: a dry run stores nothing, the
+#     apply creates four policies managed by `palisade`, a second apply finds them unchanged.
 #
 # THIS MACHINE CANNOT RUN IT: the development and CI hosts of this repository have no Docker
 # engine and no images. It runs where Docker can (.github/workflows/e2e.yml); here it is only
-# checked with `bash -n` and shellcheck (.ci/run). Not covered yet: audit, the probe's flows and
-# `netpol apply` (not implemented), so no Calico is installed (kind's kindnet does not enforce
-# NetworkPolicy; the checks above do not need it).
+# checked with `bash -n` and shellcheck (.ci/run). Not covered yet: audit and the probe's flows
+# (not implemented), nor whether the applied policies block what they should: no Calico is
+# installed (kind's kindnet does not enforce NetworkPolicy; the checks above do not need it).
 # The cluster is deleted at the end, also when a check fails (KEEP_CLUSTER=1 keeps it).
 #
 # Needs docker (with BuildKit) and kind, kubectl and either cargo or PALISADE=/path/to/palisade.
@@ -153,4 +155,19 @@ for _ in $(seq 1 30); do
   sleep 2
 done
 [ "$admitted" = 1 ] || fail "still denied after the binding was deleted: $(cat "$work/out")"
+echo "== netpol apply (the shop example's suggested policies)"
+k create namespace shop >/dev/null
+suggest_args=(netpol apply --default-deny --flows examples/netpol/microshield-flows.jsonl
+  examples/netpol/shop.yaml --context "$CONTEXT")
+palisade "${suggest_args[@]}" --dry-run >"$work/out" 2>&1 || fail "dry run: $(cat "$work/out")"
+grep -q 'palisade-db created (server dry run)' "$work/out" || fail "dry run: $(cat "$work/out")"
+[ -z "$(k -n shop get networkpolicies -o name)" ] || fail "a dry run stored policies"
+palisade "${suggest_args[@]}" >"$work/out" 2>&1 || fail "apply: $(cat "$work/out")"
+[ "$(grep -c ' created$' "$work/out")" = 4 ] || fail "apply: $(cat "$work/out")"
+k -n shop get networkpolicy palisade-db -o jsonpath='{.metadata.managedFields[*].manager}' \
+  | grep -qw palisade || fail "palisade-db not managed by palisade"
+# Applied again: the API server stores them defaulted, and they still compare equal.
+palisade "${suggest_args[@]}" >"$work/out" 2>&1 || fail "second apply: $(cat "$work/out")"
+[ "$(grep -c ' unchanged$' "$work/out")" = 4 ] || fail "second apply changed: $(cat "$work/out")"
+
 echo "== all checks passed"

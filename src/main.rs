@@ -14,6 +14,7 @@ mod netpol_simulate;
 mod netpol_suggest;
 mod netpol_suggest_fix;
 mod probe_cmd;
+mod probe_watch;
 mod progress;
 mod rbac_cmd;
 mod rules_cmd;

@@ -19,13 +19,24 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:9477";
 #[derive(Debug, clap::Args)]
 pub struct ProbeArgs {
     /// Pods, Services and ReplicaSets to attribute addresses with: the output of
-    /// `kubectl get pods,services,replicasets -A -o yaml` (Jobs and Nodes are used too).
+    /// `kubectl get pods,services,replicasets -A -o yaml` (Jobs and Nodes are used too). Without
+    /// it, the probe watches them in the cluster (see --kubeconfig).
     #[arg(long, value_name = "FILE")]
     pub inventory: Option<PathBuf>,
     /// Re-read `--inventory` whenever it changes, checking every SECONDS (for a sidecar that
     /// refreshes the file).
     #[arg(long, value_name = "SECONDS", requires = "inventory")]
     pub inventory_reload: Option<u64>,
+    /// Without --inventory: watch Pods, Services, Nodes, ReplicaSets and Jobs through this
+    /// kubeconfig [default in a pod: its service account].
+    #[arg(long, value_name = "FILE", conflicts_with = "inventory")]
+    pub kubeconfig: Option<PathBuf>,
+    /// The kubeconfig context to use [default: its current context].
+    #[arg(long, value_name = "NAME", conflicts_with = "inventory")]
+    pub context: Option<String>,
+    /// In a pod, do not watch the cluster (addresses reported as plain IPs unless --inventory).
+    #[arg(long, conflicts_with_all = ["kubeconfig", "context"])]
+    pub no_cluster: bool,
     /// Node name written into every record [default: $NODE_NAME, else the hostname].
     #[arg(long, value_name = "NAME")]
     pub node: Option<String>,
@@ -72,9 +83,27 @@ pub fn run(args: ProbeArgs) -> Result<ExitCode> {
             })
         }
         Some(path) => Inventory::load(path)?,
+        None => Inventory::default(),
+    };
+    let choice = crate::webhook_inventory::Choice {
+        inventory: args.inventory.clone(),
+        kubeconfig: args.kubeconfig.clone(),
+        context: args.context.clone(),
+        no_cluster: args.no_cluster,
+    };
+    let feed = match crate::webhook_inventory::live_settings(&choice) {
+        Some(settings) => {
+            let feed = palisade_probe::runner::InventoryFeed::default();
+            crate::probe_watch::start(settings, feed.clone(), Duration::from_secs(1))?;
+            Some(feed)
+        }
         None => {
-            tracing::warn!("no --inventory: addresses are reported as plain IPs");
-            Inventory::default()
+            if args.inventory.is_none() {
+                tracing::warn!(
+                    "no --inventory and no cluster to watch: addresses are reported as plain IPs"
+                );
+            }
+            None
         }
     };
     let (pods, services, hosts) = inventory.counts();
@@ -94,6 +123,7 @@ pub fn run(args: ProbeArgs) -> Result<ExitCode> {
             .inventory
             .clone()
             .zip(args.inventory_reload.map(|s| Duration::from_secs(s.max(1)))),
+        inventory_feed: feed,
     };
     let summary = run_probe(config)
         .map_err(explain)

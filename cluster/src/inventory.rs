@@ -13,7 +13,7 @@
 //! the API server is unreachable, and report through an [`InventorySink`].
 
 use crate::backoff::WatchBackoff;
-use crate::kinds::{Watched, full_object, metadata_object, trim};
+use crate::kinds::{Watched, full_object, metadata_object, trim, trim_object};
 use futures_util::{FutureExt, Stream, StreamExt};
 use kube::api::{Api, DynamicObject, PartialObjectMeta};
 use kube::runtime::reflector::store::Writer;
@@ -105,7 +105,17 @@ impl LiveInventory {
         sink: Arc<dyn InventorySink>,
         options: InventoryOptions,
     ) -> LiveInventory {
-        let watched = crate::kinds::watched();
+        Self::spawn_kinds(client, crate::kinds::watched(), sink, options)
+    }
+
+    /// Starts a reflector per kind of `watched` (the probe's, say: [`crate::kinds::probe_watched`])
+    /// and the rebuild task.
+    pub fn spawn_kinds(
+        client: kube::Client,
+        watched: Vec<Watched>,
+        sink: Arc<dyn InventorySink>,
+        options: InventoryOptions,
+    ) -> LiveInventory {
         let shared = Arc::new(Shared {
             kinds: watched.iter().map(|w| w.resource.kind.clone()).collect(),
             synced: watched.iter().map(|_| AtomicBool::new(false)).collect(),
@@ -150,8 +160,9 @@ fn reflect_full(
     let writer = Writer::<DynamicObject>::new(w.resource.clone());
     let store = writer.as_reader();
     let api = Api::<DynamicObject>::all_with(client.clone(), &w.resource);
+    let cut = w.clone();
     let stream = watcher(api, config(options))
-        .modify(|o| trim(&mut o.metadata))
+        .modify(move |o| trim_object(&cut, o))
         .backoff(WatchBackoff::new(options.backoff_min, options.backoff_max))
         .reflect(writer);
     let task = tokio::spawn(drive(index, stream, shared.clone()));

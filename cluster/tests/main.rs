@@ -1,5 +1,7 @@
 //! palisade-cluster against a fake API server (`palisade-fake-api`): the live inventory's
-//! reflectors through list, watch, bookmarks, disconnects, 410 Gone and pagination.
+//! reflectors through list, watch, bookmarks, disconnects, 410 Gone and pagination, and the
+//! kinds the probe watches.
 
+mod probe_kinds;
 mod reflectors;
 mod support;

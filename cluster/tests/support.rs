@@ -120,6 +120,15 @@ pub fn options() -> InventoryOptions {
 impl Cluster {
     /// Starts a fake API server holding `objects` and reflectors against it.
     pub async fn start(objects: Vec<Value>, options: InventoryOptions) -> Cluster {
+        Self::start_kinds(objects, palisade_cluster::kinds::watched(), options).await
+    }
+
+    /// The same, watching `kinds`.
+    pub async fn start_kinds(
+        objects: Vec<Value>,
+        kinds: Vec<palisade_cluster::kinds::Watched>,
+        options: InventoryOptions,
+    ) -> Cluster {
         let api = FakeApi::start().await;
         for o in objects {
             api.apply(o);
@@ -134,7 +143,7 @@ impl Cluster {
             .unwrap_or_else(|e| panic!("{e}"));
         let client = palisade_cluster::client(config).unwrap_or_else(|e| panic!("{e}"));
         let sink = Arc::new(Sink::default());
-        let inventory = LiveInventory::spawn(client, sink.clone(), options);
+        let inventory = LiveInventory::spawn_kinds(client, kinds, sink.clone(), options);
         Cluster {
             api,
             sink,

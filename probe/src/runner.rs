@@ -42,6 +42,9 @@ pub struct ProbeConfig {
     /// Re-read this inventory file whenever it changes, checking at this interval (for a
     /// sidecar that refreshes it); `None` keeps the inventory given at start.
     pub inventory_reload: Option<(PathBuf, Duration)>,
+    /// New inventories from elsewhere (the binary's watch of the API server): whoever feeds it
+    /// puts the latest one here, and it is taken within a second.
+    pub inventory_feed: Option<InventoryFeed>,
 }
 
 /// Totals at exit.
@@ -148,6 +151,7 @@ async fn serve_until_stopped(
     let result = loop {
         tokio::select! {
             _ = new_flows.tick() => {
+                take_fed(config.inventory_feed.as_ref(), state);
                 if let Err(e) = write(state, sink, |t| t.aggregator_mut().take_new(chrono::Utc::now())) {
                     break Err(e);
                 }
@@ -172,6 +176,29 @@ async fn serve_until_stopped(
         }
     }
     result
+}
+
+/// Where an inventory from elsewhere waits to be taken (the latest replaces one not yet taken).
+pub type InventoryFeed = Arc<std::sync::Mutex<Option<Inventory>>>;
+
+/// Installs the inventory waiting in `feed`, if any.
+fn take_fed(feed: Option<&InventoryFeed>, state: &ProbeState) {
+    let latest = feed.and_then(|f| {
+        f.lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take()
+    });
+    let Some(latest) = latest else {
+        return;
+    };
+    let (pods, services, hosts) = latest.counts();
+    state.tracker().set_inventory(Arc::new(latest));
+    tracing::debug!(
+        pods,
+        services,
+        hosts,
+        "inventory updated from the API server"
+    );
 }
 
 /// Re-reads the inventory file when its modification time changes; a file that fails to
@@ -235,4 +262,31 @@ fn write(
     sink.write(&records)?;
     Metrics::add(&state.metrics.records_written, records.len() as u64);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn a_fed_inventory_is_taken_once() {
+        let state = ProbeState::new(FlowTracker::new(Arc::new(Inventory::default()), "n1", 10));
+        let feed = InventoryFeed::default();
+        take_fed(Some(&feed), &state);
+        assert_eq!(state.tracker().inventory().counts(), (0, 0, 0));
+        let text = "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {clusterIP: 198.19.0.10}\n";
+        let inventory =
+            Inventory::from_yaml(text, Path::new("test")).unwrap_or_else(|e| panic!("{e}"));
+        *feed.lock().unwrap_or_else(|p| p.into_inner()) = Some(inventory);
+        take_fed(Some(&feed), &state);
+        assert_eq!(state.tracker().inventory().counts(), (0, 1, 0));
+        assert!(
+            feed.lock().unwrap_or_else(|p| p.into_inner()).is_none(),
+            "not taken"
+        );
+        // Nothing new: the inventory stays.
+        take_fed(Some(&feed), &state);
+        assert_eq!(state.tracker().inventory().counts(), (0, 1, 0));
+    }
 }

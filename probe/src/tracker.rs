@@ -48,6 +48,11 @@ impl FlowTracker {
         self.inventory = inventory;
     }
 
+    /// The inventory new entries are attributed with.
+    pub fn inventory(&self) -> &Arc<Inventory> {
+        &self.inventory
+    }
+
     /// Applies one entry. `None` when the entry is not a flow (loopback traffic).
     pub fn apply(
         &mut self,

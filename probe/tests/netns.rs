@@ -240,6 +240,7 @@ fn the_probe_runner_writes_records_live_and_serves_http() {
         receive_buffer: 1 << 20,
         duration: Some(Duration::from_secs(5)),
         inventory_reload: None,
+        inventory_feed: None,
     };
     let probe = topology::in_netns(&topology.node, move || run(config));
     std::thread::sleep(Duration::from_millis(800));

@@ -5,6 +5,8 @@
 #   - a privileged pod is rejected, the message naming PSS-PRIVILEGED;
 #   - a restricted pod is admitted;
 #   - the GitOps roles of examples/gitops-impersonation.yaml are admitted with a warning;
+#   - mutation: a pod created in a namespace labelled palisade.dev/mutate=restricted-defaults
+#     gets the RuntimeDefault seccomp profile and drops every capability;
 #   - the live inventory (the webhook watches the cluster with its service account): a
 #     ClusterRole impersonating a group is denied once a ClusterRoleBinding makes that group
 #     cluster-admin, and admitted again once the binding is deleted;
@@ -157,6 +159,23 @@ for _ in $(seq 1 30); do
   sleep 2
 done
 [ "$admitted" = 1 ] || fail "still denied after the binding was deleted: $(cat "$work/out")"
+echo "== mutation: restricted defaults on a pod created in a namespace that opted in"
+k create namespace e2e-mutate >/dev/null
+k label namespace e2e-mutate palisade.dev/mutate=restricted-defaults >/dev/null
+cat <<YAML | k apply -f - >"$work/out" 2>&1 || fail "defaulted pod refused: $(cat "$work/out")"
+apiVersion: v1
+kind: Pod
+metadata: {name: defaulted, namespace: e2e-mutate}
+spec:
+  securityContext: {runAsNonRoot: true, runAsUser: 65532}
+  containers:
+    - {name: pause, image: registry.k8s.io/pause:3.10}
+YAML
+[ "$(k -n e2e-mutate get pod defaulted -o jsonpath='{.spec.securityContext.seccompProfile.type}')" = RuntimeDefault ] \
+  || fail "no RuntimeDefault seccomp profile added: $(k -n e2e-mutate get pod defaulted -o yaml)"
+k -n e2e-mutate get pod defaulted -o jsonpath='{.spec.containers[0].securityContext.capabilities.drop}' \
+  | grep -q ALL || fail "capabilities not dropped: $(k -n e2e-mutate get pod defaulted -o yaml)"
+
 echo "== the probe records a flow between two pods, attributed through its own watch"
 k -n palisade-probe rollout status ds/palisade-probe --timeout=180s
 cat <<YAML | k apply -f - >/dev/null

@@ -21,6 +21,8 @@ pub struct Cli {
 pub enum Command {
     /// Lint manifests (files, directories, or `-` for stdin) with the policy library.
     Lint(LintArgs),
+    /// Judge the objects already in a cluster, as lint judges manifests.
+    Audit(crate::audit_cmd::AuditArgs),
     /// List the rule catalogue.
     Rules(RulesArgs),
     /// Run the `test_*` rules of Rego policies (the built-in library when no path is given).
@@ -134,7 +136,7 @@ pub fn parse_version(s: &str) -> Result<PssVersion, String> {
     s.parse()
 }
 
-fn parse_severity(s: &str) -> Result<Severity, String> {
+pub fn parse_severity(s: &str) -> Result<Severity, String> {
     s.parse()
 }
 

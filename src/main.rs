@@ -1,5 +1,6 @@
 //! `palisade`: command-line entry point. Parses arguments and hands off to one command module.
 
+mod audit_cmd;
 mod certs_cmd;
 mod cli;
 mod fix_cmd;
@@ -36,6 +37,7 @@ fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let result = match cli.command {
         cli::Command::Lint(args) => lint_cmd::run(args),
+        cli::Command::Audit(args) => audit_cmd::run(args),
         cli::Command::Rules(args) => rules_cmd::run(args),
         cli::Command::Test(args) => test_cmd::run(args),
         cli::Command::Probe(args) => probe_cmd::run(args),

@@ -1,5 +1,6 @@
 //! The `palisade` binary's integration tests, in one test binary (one link instead of one per file).
 
+mod cli_audit;
 mod cli_certs;
 mod cli_closed_stdout;
 mod cli_coverage;

@@ -11,6 +11,7 @@ mod config;
 mod error;
 mod inventory;
 pub mod kinds;
+pub mod list;
 
 pub use config::{
     ClientSettings, ConfigOrigin, SERVICE_ACCOUNT_TOKEN, client, in_cluster, resolve,

@@ -38,6 +38,17 @@ pub struct Linter {
     user: UserInfo,
     deriver: Option<Arc<dyn Deriver>>,
     judged: JudgedKinds,
+    preset: Option<Arc<Preset>>,
+}
+
+/// Objects given beside the files (a cluster's, for `palisade audit`): the inventory and the
+/// deriver's world of every run, built once.
+#[derive(Debug)]
+struct Preset {
+    inventory: palisade_policies::Inventory,
+    labels: NamespaceLabels,
+    /// The objects the deriver wants.
+    world: Vec<Value>,
 }
 
 impl Linter {
@@ -52,7 +63,30 @@ impl Linter {
             user: UserInfo::default(),
             deriver: None,
             judged,
+            preset: None,
         }
+    }
+
+    /// Lints every run against `objects` as the inventory (and, with a deriver, as the world its
+    /// facts are derived over) instead of what the files hold: nothing waits for the whole file
+    /// set, so each run's files are judged as they are read (how `palisade audit` streams a
+    /// cluster page by page). Call after [`Linter::with_deriver`].
+    pub fn with_preset(mut self, objects: Vec<Value>) -> Self {
+        let mut builder = InventoryBuilder::default();
+        for o in objects.iter().filter(|o| InventoryBuilder::wants(o)) {
+            builder.add(o.clone());
+        }
+        let (inventory, labels) = builder.build();
+        let world = objects
+            .into_iter()
+            .filter(|o| self.derives(o.get("kind").and_then(Value::as_str).unwrap_or_default()))
+            .collect();
+        self.preset = Some(Arc::new(Preset {
+            inventory: self.engine.inventory(inventory),
+            labels,
+            world,
+        }));
+        self
     }
 
     /// Derives facts over the whole file set with `deriver` (the NETPOL rules' facts).
@@ -63,7 +97,16 @@ impl Linter {
 
     /// Whether objects of `kind` must wait for the whole file set.
     fn deferred(&self, kind: &str) -> bool {
-        self.engine.reads_inventory(kind) || self.derives(kind)
+        (self.preset.is_none() && self.engine.reads_inventory(kind)) || self.derives(kind)
+    }
+
+    /// An evaluator, with the preset inventory when there is one.
+    fn evaluator(&self) -> palisade_policies::Evaluator {
+        let mut ev = self.engine.evaluator();
+        if let Some(preset) = &self.preset {
+            ev.set_inventory(&preset.inventory);
+        }
+        ev
     }
 
     fn derives(&self, kind: &str) -> bool {
@@ -85,7 +128,7 @@ impl Linter {
         let firsts: Vec<(bool, Result<FirstPass, InputError>)> = inputs
             .into_par_iter()
             .map_init(
-                || self.engine.evaluator(),
+                || self.evaluator(),
                 |ev, input| {
                     let source = match input {
                         Input::Source(s) => s,
@@ -119,13 +162,22 @@ impl Linter {
                 Err(e) => run.errors.push(e),
             }
         }
-        let (inventory, ns_labels) = builder.build();
-        // The inventory's facts and the derived facts (NetworkPolicy coverage) are independent:
-        // computed side by side.
-        let (inventory, ()) = rayon::join(
-            || self.engine.inventory(inventory),
-            || self.derive(&mut passes),
-        );
+        let (inventory, ns_labels) = match &self.preset {
+            Some(preset) => {
+                self.derive(&mut passes);
+                (preset.inventory.clone(), preset.labels.clone())
+            }
+            None => {
+                let (inventory, ns_labels) = builder.build();
+                // The inventory's facts and the derived facts (NetworkPolicy coverage) are
+                // independent: computed side by side.
+                let (inventory, ()) = rayon::join(
+                    || self.engine.inventory(inventory),
+                    || self.derive(&mut passes),
+                );
+                (inventory, ns_labels)
+            }
+        };
         // Pass 2: the deferred objects, with the complete inventory; then each file's findings
         // sorted by position. Files keep their input order.
         let per_file: Vec<Result<Vec<Pending>, InputError>> = passes
@@ -237,8 +289,26 @@ impl Linter {
         let Some(deriver) = &self.deriver else {
             return;
         };
-        let objects: Vec<&Value> = passes.iter().flat_map(|p| p.world.iter()).collect();
-        let mut facts = deriver.derive(&objects).into_iter();
+        let own: Vec<&Value> = passes.iter().flat_map(|p| p.world.iter()).collect();
+        // The preset's objects first (but those the files hold themselves), their facts unused.
+        let id = |o: &Value| {
+            let text = |p: &str| o.pointer(p).and_then(Value::as_str).unwrap_or_default();
+            (
+                text("/kind").to_string(),
+                text("/metadata/namespace").to_string(),
+                text("/metadata/name").to_string(),
+            )
+        };
+        let mine: std::collections::HashSet<_> = own.iter().map(|o| id(o)).collect();
+        let mut objects: Vec<&Value> = self
+            .preset
+            .iter()
+            .flat_map(|p| p.world.iter())
+            .filter(|o| !mine.contains(&id(o)))
+            .collect();
+        let skip = objects.len();
+        objects.extend(own);
+        let mut facts = deriver.derive(&objects).into_iter().skip(skip);
         for pass in passes {
             let n = pass.world.len();
             pass.facts = facts.by_ref().take(n).collect();

@@ -1,0 +1,196 @@
+//! `palisade audit`: the objects already in a cluster, judged as `palisade lint` judges
+//! manifests (same rules, configuration, verdict and output formats; exit 0 clean, 1 findings,
+//! 2 error). The inventory kinds (namespaces, RBAC, service accounts, NetworkPolicies, Services)
+//! are read first, whole; then every judged kind is read a page at a time (`--page-size`) and each
+//! page is judged and dropped before the next is asked for, so memory holds the inventory, one
+//! page and the findings — never the cluster.
+//!
+//! Each object is reported as `kind/namespace/name` (`kind/name` when cluster-scoped); a
+//! finding's line and column are those of `kubectl get KIND NAME -n NAMESPACE -o json`.
+
+use crate::cli::{ColorChoice, EXIT_FINDINGS, EXIT_INPUT, PolicyArgs, parse_severity};
+use crate::progress::Progress;
+use crate::setup::engine_and_config;
+use crate::stdout::Stdout;
+use anyhow::{Context, Result};
+use palisade_cluster::ClientSettings;
+use palisade_linter::report::{Format, HumanStyle, render};
+use palisade_linter::{Input, Linter, Report, SourceFile, Summary};
+use palisade_policies::{Enforcement, Severity};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct AuditArgs {
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// Output format.
+    #[arg(long, short = 'f', default_value = "human", value_parser = ["human", "json", "sarif", "junit", "github"])]
+    pub format: String,
+    /// Lowest severity that fails (exit 1) [default: the configuration's, else high].
+    #[arg(long, value_parser = parse_severity)]
+    pub fail_on: Option<Severity>,
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// One line per finding, no progress.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Objects per list request.
+    #[arg(long, value_name = "N", default_value_t = 500)]
+    pub page_size: u32,
+    /// Kubeconfig file [default: KUBECONFIG, ~/.kube/config, else the pod's service account].
+    #[arg(long, value_name = "FILE")]
+    pub kubeconfig: Option<PathBuf>,
+    /// The kubeconfig context to use [default: its current context].
+    #[arg(long, value_name = "NAME")]
+    pub context: Option<String>,
+}
+
+pub fn run(args: AuditArgs) -> Result<ExitCode> {
+    let format: Format = args.format.parse().map_err(anyhow::Error::msg)?;
+    let (engine, mut config) = engine_and_config(&args.policy)?;
+    if let Some(fail_on) = args.fail_on {
+        config.settings.fail_on = fail_on;
+    }
+    let settings = ClientSettings {
+        kubeconfig: args.kubeconfig.clone(),
+        context: args.context.clone(),
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let mut report = Report::default();
+    let mut errors: Vec<String> = Vec::new();
+    runtime.block_on(async {
+        let (client_config, origin) = palisade_cluster::resolve(&settings).await?;
+        let client = palisade_cluster::client(client_config)?;
+        if !args.quiet {
+            eprintln!("palisade: auditing through {origin}");
+        }
+        let mut inventory = Vec::new();
+        for watched in palisade_cluster::kinds::watched() {
+            palisade_cluster::list::list_pages(
+                &client,
+                &watched.resource,
+                args.page_size,
+                &mut |page| inventory.extend(page),
+            )
+            .await?;
+        }
+        let linter = crate::netpol_coverage::with_netpol_rules(
+            Linter::new(engine.clone(), config),
+            &engine,
+            &[],
+        )?
+        .with_preset(inventory);
+        let progress = Progress::start(!args.quiet);
+        for resource in palisade_cluster::list::audited() {
+            palisade_cluster::list::list_pages(&client, &resource, args.page_size, &mut |page| {
+                let inputs = page
+                    .into_iter()
+                    .map(|o| Input::Source(source(&o)))
+                    .collect();
+                let run = linter.lint_inputs(inputs, &progress.done);
+                errors.extend(run.errors.iter().map(ToString::to_string));
+                report.findings.extend(run.report.findings);
+                report.objects.extend(run.report.objects);
+                if report.rules.is_empty() {
+                    report.rules = run.report.rules;
+                }
+            })
+            .await?;
+        }
+        drop(progress);
+        anyhow::Ok(())
+    })?;
+    report.summary = Summary::of(report.objects.len(), &report.objects, &report.findings);
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let style = HumanStyle {
+        color: match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
+        },
+        quiet: args.quiet,
+    };
+    match &args.output {
+        Some(path) => {
+            let mut file = std::io::BufWriter::new(
+                std::fs::File::create(path)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+            );
+            render(&report, format, &style, &mut file)?;
+            file.flush()?;
+        }
+        None => {
+            let mut out = std::io::BufWriter::new(Stdout::lock());
+            render(&report, format, &style, &mut out)?;
+            out.flush()?;
+        }
+    }
+    for e in &errors {
+        eprintln!("palisade: error: {e}");
+    }
+    if !errors.is_empty() {
+        return Ok(ExitCode::from(EXIT_INPUT));
+    }
+    let failing = report
+        .findings
+        .iter()
+        .any(|f| f.outcome == Enforcement::Deny);
+    Ok(if failing {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// One object as a source: named `kind/namespace/name`, its text as `kubectl get -o json` prints
+/// it (apiVersion and kind first, four-space indentation), so lines and columns point there.
+fn source(object: &Value) -> SourceFile {
+    let text = |p: &str| {
+        object
+            .pointer(p)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    };
+    let kind = text("/kind").to_ascii_lowercase();
+    let name = match text("/metadata/namespace") {
+        "" => format!("{kind}/{}", text("/metadata/name")),
+        ns => format!("{kind}/{ns}/{}", text("/metadata/name")),
+    };
+    SourceFile {
+        name,
+        text: kubectl_json(object),
+    }
+}
+
+/// `kubectl get -o json`'s layout of an object.
+pub fn kubectl_json(object: &Value) -> String {
+    let mut ordered = Map::new();
+    if let Value::Object(map) = object {
+        for key in ["apiVersion", "kind"] {
+            if let Some(v) = map.get(key) {
+                ordered.insert(key.into(), v.clone());
+            }
+        }
+        for (k, v) in map {
+            if k != "apiVersion" && k != "kind" {
+                ordered.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
+    let _ = Value::Object(ordered).serialize(&mut ser);
+    out.push(b'\n');
+    String::from_utf8(out).unwrap_or_default()
+}

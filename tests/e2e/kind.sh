@@ -13,13 +13,14 @@
 #   - the probe (watching the cluster with its service account) records a flow from a pod to a
 #     Service's pods, attributed to the pod and the Service;
 #   - `netpol apply` of the shop example's suggested policies: a dry run stores nothing, the
-#     apply creates four policies managed by `palisade`, a second apply finds them unchanged.
+#     apply creates four policies managed by `palisade`, a second apply finds them unchanged;
+#   - `palisade audit` finds a privileged pod created before the webhook was installed.
 #
 # THIS MACHINE CANNOT RUN IT: the development and CI hosts of this repository have no Docker
 # engine and no images. It runs where Docker can (.github/workflows/e2e.yml); here it is only
-# checked with `bash -n` and shellcheck (.ci/run). Not covered yet: audit (not implemented), nor
-# whether applied policies block what they should: no Calico is installed (kind's kindnet does
-# not enforce NetworkPolicy; the checks above do not need it).
+# checked with `bash -n` and shellcheck (.ci/run). Not covered yet: whether applied policies block
+# what they should: no Calico is installed (kind's kindnet does not enforce NetworkPolicy; the
+# checks above do not need it).
 # The cluster is deleted at the end, also when a check fails (KEEP_CLUSTER=1 keeps it).
 #
 # Needs docker (with BuildKit) and kind, kubectl and either cargo or PALISADE=/path/to/palisade.
@@ -80,8 +81,18 @@ rm -rf "$work/manifests/webhook/certs"
 palisade certs generate --service palisade-webhook --namespace palisade-system \
   --out "$work/manifests/webhook/certs" --patch-manifests "$work/manifests/webhook"
 
-# Before the webhook exists: it would deny a binding to cluster-admin (RBAC-CLUSTER-ADMIN-BINDING).
+# Before the webhook exists: it would deny a binding to cluster-admin (RBAC-CLUSTER-ADMIN-BINDING)
+# and this privileged pod, which `palisade audit` must then find.
 k create clusterrolebinding e2e-admins --clusterrole=cluster-admin --group=e2e-admins >/dev/null
+k create namespace e2e-before >/dev/null
+cat <<YAML | k apply -f - >/dev/null
+apiVersion: v1
+kind: Pod
+metadata: {name: privileged-before, namespace: e2e-before}
+spec:
+  containers:
+    - {name: pause, image: registry.k8s.io/pause:3.10, securityContext: {privileged: true}}
+YAML
 
 echo "== apply"
 k apply -k "$work/manifests"
@@ -234,5 +245,12 @@ k -n shop get networkpolicy palisade-db -o jsonpath='{.metadata.managedFields[*]
 # Applied again: the API server stores them defaulted, and they still compare equal.
 palisade "${suggest_args[@]}" >"$work/out" 2>&1 || fail "second apply: $(cat "$work/out")"
 [ "$(grep -c ' unchanged$' "$work/out")" = 4 ] || fail "second apply changed: $(cat "$work/out")"
+
+echo "== audit finds the privileged pod created before the webhook"
+if palisade audit --context "$CONTEXT" --quiet --color never >"$work/audit" 2>"$work/out"; then
+  fail "audit found nothing to fail on: $(cat "$work/out")"
+fi
+grep 'pod/e2e-before/privileged-before' "$work/audit" | grep -q PSS-PRIVILEGED \
+  || fail "audit missed the privileged pod: $(head -c 2000 "$work/audit") $(cat "$work/out")"
 
 echo "== all checks passed"

@@ -110,7 +110,8 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
         drop(progress);
         anyhow::Ok(())
     })?;
-    report.summary = Summary::of(report.objects.len(), &report.objects, &report.findings);
+    // Read from a cluster: no files.
+    report.summary = Summary::of(0, &report.objects, &report.findings);
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let style = HumanStyle {
         color: match args.color {

@@ -113,6 +113,7 @@ fn objects_in_the_cluster_are_judged_page_by_page_as_lint_judges_them() {
         api.requests("pods", "list")
     );
     assert_eq!(report["summary"]["objects"], 6, "{}", report["summary"]);
+    assert_eq!(report["summary"]["files"], 0, "{}", report["summary"]);
 }
 
 /// `kubectl get -o json`'s layout: apiVersion and kind first, four-space indentation.
@@ -146,6 +147,10 @@ fn a_clean_cluster_is_exit_0_and_an_unreachable_one_exit_2() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let (code, out, err) = audit(&api.kubeconfig(dir.path()), &["--quiet"]);
     assert_eq!(code, Some(0), "{out}\n{err}");
+    assert!(
+        out.contains("No findings in 1 object (1 not judged"),
+        "{out}"
+    );
 
     let url = format!("http://127.0.0.1:{}", palisade_fake_api::unused_port());
     let kubeconfig = palisade_fake_api::kubeconfig_for(&url, dir.path());

@@ -134,12 +134,20 @@ fn severity_count(report: &Report, severity: Severity) -> usize {
 /// `No findings in 2 files, 3 objects (1 not judged: DeploymentConfig).`
 fn summary_line(report: &Report) -> String {
     let summary = &report.summary;
-    let scope = format!(
-        "{}, {}{}",
-        plural(summary.files, "file"),
-        plural(summary.objects, "object"),
-        not_judged(summary)
-    );
+    // No files: objects read from elsewhere (`palisade audit` reads a cluster).
+    let scope = match summary.files {
+        0 => format!(
+            "{}{}",
+            plural(summary.objects, "object"),
+            not_judged(summary)
+        ),
+        files => format!(
+            "{}, {}{}",
+            plural(files, "file"),
+            plural(summary.objects, "object"),
+            not_judged(summary)
+        ),
+    };
     if summary.findings == 0 {
         return format!("No findings in {scope}.");
     }
@@ -213,6 +221,9 @@ mod tests {
         report.summary.files = 1;
         report.summary.objects = 1;
         assert_eq!(summary_line(&report), "No findings in 1 file, 1 object.");
+        report.summary.files = 0;
+        assert_eq!(summary_line(&report), "No findings in 1 object.");
+        report.summary.files = 1;
         report.summary.findings = 1;
         report.summary.by_severity.insert(Severity::Info, 1);
         assert_eq!(

@@ -8,60 +8,35 @@
 //! Each object is reported as `kind/namespace/name` (`kind/name` when cluster-scoped); a
 //! finding's line and column are those of `kubectl get KIND NAME -n NAMESPACE -o json`.
 
-use crate::cli::{ColorChoice, EXIT_FINDINGS, EXIT_INPUT, PolicyArgs, parse_severity};
+use crate::cli::{ClusterArgs, PolicyArgs, ReportArgs};
 use crate::progress::Progress;
 use crate::setup::engine_and_config;
-use crate::stdout::Stdout;
 use anyhow::{Context, Result};
-use palisade_cluster::ClientSettings;
-use palisade_linter::report::{Format, HumanStyle, render};
 use palisade_linter::{Input, Linter, Report, SourceFile, Summary};
-use palisade_policies::{Enforcement, Severity};
 use serde::Serialize;
 use serde_json::{Map, Value};
-use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
 pub struct AuditArgs {
     #[command(flatten)]
     pub policy: PolicyArgs,
-    /// Output format.
-    #[arg(long, short = 'f', default_value = "human", value_parser = ["human", "json", "sarif", "junit", "github"])]
-    pub format: String,
-    /// Lowest severity that fails (exit 1) [default: the configuration's, else high].
-    #[arg(long, value_parser = parse_severity)]
-    pub fail_on: Option<Severity>,
-    /// Write the report to FILE instead of stdout.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// One line per finding, no progress.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Objects per list request.
     #[arg(long, value_name = "N", default_value_t = 500)]
     pub page_size: u32,
-    /// Kubeconfig file [default: KUBECONFIG, ~/.kube/config, else the pod's service account].
-    #[arg(long, value_name = "FILE")]
-    pub kubeconfig: Option<PathBuf>,
-    /// The kubeconfig context to use [default: its current context].
-    #[arg(long, value_name = "NAME")]
-    pub context: Option<String>,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
 }
 
 pub fn run(args: AuditArgs) -> Result<ExitCode> {
-    let format: Format = args.format.parse().map_err(anyhow::Error::msg)?;
+    crate::report_out::format(&args.report)?;
     let (engine, mut config) = engine_and_config(&args.policy)?;
-    if let Some(fail_on) = args.fail_on {
+    if let Some(fail_on) = args.report.fail_on {
         config.settings.fail_on = fail_on;
     }
-    let settings = ClientSettings {
-        kubeconfig: args.kubeconfig.clone(),
-        context: args.context.clone(),
-    };
+    let settings = args.cluster.settings();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -71,7 +46,7 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
     runtime.block_on(async {
         let (client_config, origin) = palisade_cluster::resolve(&settings).await?;
         let client = palisade_cluster::client(client_config)?;
-        if !args.quiet {
+        if !args.report.quiet {
             eprintln!("palisade: auditing through {origin}");
         }
         let mut inventory = Vec::new();
@@ -90,7 +65,7 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
             &[],
         )?
         .with_preset(inventory);
-        let progress = Progress::start(!args.quiet);
+        let progress = Progress::start(!args.report.quiet);
         for resource in palisade_cluster::list::audited() {
             palisade_cluster::list::list_pages(&client, &resource, args.page_size, &mut |page| {
                 let inputs = page
@@ -112,45 +87,8 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
     })?;
     // Read from a cluster: no files.
     report.summary = Summary::of(0, &report.objects, &report.findings);
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let style = HumanStyle {
-        color: match args.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
-        },
-        quiet: args.quiet,
-    };
-    match &args.output {
-        Some(path) => {
-            let mut file = std::io::BufWriter::new(
-                std::fs::File::create(path)
-                    .with_context(|| format!("cannot write {}", path.display()))?,
-            );
-            render(&report, format, &style, &mut file)?;
-            file.flush()?;
-        }
-        None => {
-            let mut out = std::io::BufWriter::new(Stdout::lock());
-            render(&report, format, &style, &mut out)?;
-            out.flush()?;
-        }
-    }
-    for e in &errors {
-        eprintln!("palisade: error: {e}");
-    }
-    if !errors.is_empty() {
-        return Ok(ExitCode::from(EXIT_INPUT));
-    }
-    let failing = report
-        .findings
-        .iter()
-        .any(|f| f.outcome == Enforcement::Deny);
-    Ok(if failing {
-        ExitCode::from(EXIT_FINDINGS)
-    } else {
-        ExitCode::SUCCESS
-    })
+    crate::report_out::write(&report, &args.report, false)?;
+    Ok(crate::report_out::exit_code(&report, &errors))
 }
 
 /// One object as a source: named `kind/namespace/name`, its text as `kubectl get -o json` prints

@@ -61,13 +61,9 @@ pub struct PolicyArgs {
     pub config: Option<PathBuf>,
 }
 
+/// How a report is written and when it fails: shared by `lint` and `audit`.
 #[derive(Debug, Args)]
-pub struct LintArgs {
-    /// Files or directories to lint (`.yaml`, `.yml`, `.json`, recursively); `-` reads stdin.
-    #[arg(required = true, value_name = "PATH")]
-    pub paths: Vec<PathBuf>,
-    #[command(flatten)]
-    pub policy: PolicyArgs,
+pub struct ReportArgs {
     /// Output format.
     #[arg(long, short = 'f', default_value = "human", value_parser = ["human", "json", "sarif", "junit", "github"])]
     pub format: String,
@@ -77,12 +73,43 @@ pub struct LintArgs {
     /// Write the report to FILE instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Less output: no per-file headers when clean, no skipped-document notices.
+    /// Less output: no per-file headers when clean, no progress, no skipped-document notices.
     #[arg(long, short = 'q')]
     pub quiet: bool,
     /// When to colour human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+/// The Kubernetes client, configured as kubectl's: shared by the commands that only call the API.
+#[derive(Debug, Args)]
+pub struct ClusterArgs {
+    /// Kubeconfig file [default: KUBECONFIG, ~/.kube/config, else the pod's service account].
+    #[arg(long, value_name = "FILE")]
+    pub kubeconfig: Option<PathBuf>,
+    /// The kubeconfig context to use [default: its current context].
+    #[arg(long, value_name = "NAME")]
+    pub context: Option<String>,
+}
+
+impl ClusterArgs {
+    pub fn settings(&self) -> palisade_cluster::ClientSettings {
+        palisade_cluster::ClientSettings {
+            kubeconfig: self.kubeconfig.clone(),
+            context: self.context.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Files or directories to lint (`.yaml`, `.yml`, `.json`, recursively); `-` reads stdin.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Write the fixes of the rules that report findings (the restricted defaults) into the
     /// files, then report on the fixed text.
     #[arg(long)]
@@ -136,7 +163,7 @@ pub fn parse_version(s: &str) -> Result<PssVersion, String> {
     s.parse()
 }
 
-pub fn parse_severity(s: &str) -> Result<Severity, String> {
+fn parse_severity(s: &str) -> Result<Severity, String> {
     s.parse()
 }
 

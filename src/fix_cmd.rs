@@ -54,7 +54,7 @@ pub fn apply(
         source.text = fixed;
     }
     out.flush()?;
-    if !args.quiet {
+    if !args.report.quiet {
         let verb = if args.diff { "would fix" } else { "fixed" };
         eprintln!("palisade: {verb} {objects} object(s) in {files} file(s)");
     }

@@ -18,6 +18,7 @@ mod probe_cmd;
 mod probe_watch;
 mod progress;
 mod rbac_cmd;
+mod report_out;
 mod rules_cmd;
 mod setup;
 mod stdout;

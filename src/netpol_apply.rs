@@ -8,12 +8,11 @@
 use crate::netpol_suggest::PlanArgs;
 use anyhow::{Context, Result};
 use palisade_cluster::apply::{Applied, Change, apply_network_policy};
-use palisade_cluster::{ClientSettings, client, resolve};
+use palisade_cluster::{client, resolve};
 use palisade_linter::{SourceFile, parse_file};
 use palisade_netpol::suggest::render;
 use serde_json::Value;
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
@@ -23,12 +22,8 @@ pub struct ApplyArgs {
     /// Have the API server dry-run the applies: validated, nothing changed.
     #[arg(long)]
     pub dry_run: bool,
-    /// Kubeconfig file [default: KUBECONFIG, ~/.kube/config, else the pod's service account].
-    #[arg(long, value_name = "FILE")]
-    pub kubeconfig: Option<PathBuf>,
-    /// The kubeconfig context to use [default: its current context].
-    #[arg(long, value_name = "NAME")]
-    pub context: Option<String>,
+    #[command(flatten)]
+    pub cluster: crate::cli::ClusterArgs,
 }
 
 pub fn run(args: ApplyArgs) -> Result<ExitCode> {
@@ -46,10 +41,7 @@ pub fn run(args: ApplyArgs) -> Result<ExitCode> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    let settings = ClientSettings {
-        kubeconfig: args.kubeconfig.clone(),
-        context: args.context.clone(),
-    };
+    let settings = args.cluster.settings();
     let mut out = std::io::stdout().lock();
     let failed = runtime.block_on(async {
         let (config, origin) = resolve(&settings).await?;

@@ -140,7 +140,7 @@ pub fn apply(args: &LintArgs) -> Result<()> {
         written += docs.len();
     }
     out.flush()?;
-    if !args.quiet {
+    if !args.report.quiet {
         let verb = if args.diff { "would write" } else { "wrote" };
         eprintln!(
             "palisade: {verb} {written} NetworkPolicy(ies) from flows in {} file(s)",

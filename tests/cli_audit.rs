@@ -4,17 +4,10 @@
 //! reads the inventory) — with lists paged (`--page-size 1`: every object its own request), each
 //! finding's line that of `kubectl get -o json`, and lint's exit codes.
 
+use crate::support::runtime;
 use assert_cmd::Command;
 use palisade_fake_api::FakeApi;
 use serde_json::{Value, json};
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap_or_else(|e| panic!("tokio runtime: {e}"))
-}
 
 fn audit(kubeconfig: &std::path::Path, extra: &[&str]) -> (Option<i32>, String, String) {
     let out = Command::cargo_bin("palisade")

@@ -5,6 +5,7 @@
 //! cluster, configured back with a diff that shows the change. An API server that refuses or
 //! cannot be reached is exit 2 naming the policy.
 
+use crate::support::runtime;
 use assert_cmd::Command;
 use palisade_fake_api::FakeApi;
 use serde_json::json;
@@ -12,14 +13,6 @@ use std::path::PathBuf;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap_or_else(|e| panic!("tokio runtime: {e}"))
 }
 
 /// `palisade netpol apply` of the shop example through `kubeconfig`: (exit code, stdout, stderr).

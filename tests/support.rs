@@ -12,3 +12,12 @@ pub fn line_of(file: &str, needle: &str) -> usize {
         .map(|i| i + 1)
         .unwrap_or_else(|| panic!("{needle} not in {file}"))
 }
+
+/// A runtime for a fake API server the binary under test talks to.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("tokio runtime: {e}"))
+}

@@ -5,6 +5,7 @@
 
 mod judged;
 mod pass;
+mod preset;
 
 use crate::config::Config;
 use crate::objects::{ObjectRef, ParsedFile, parse_file};
@@ -16,6 +17,7 @@ use palisade_policies::{
     Suppression, Verdict, add_derived,
 };
 use pass::{Deferred, FirstPass, Pending};
+use preset::Preset;
 use rayon::prelude::*;
 use serde_json::Value;
 use std::sync::Arc;
@@ -41,16 +43,6 @@ pub struct Linter {
     preset: Option<Arc<Preset>>,
 }
 
-/// Objects given beside the files (a cluster's, for `palisade audit`): the inventory and the
-/// deriver's world of every run, built once.
-#[derive(Debug)]
-struct Preset {
-    inventory: palisade_policies::Inventory,
-    labels: NamespaceLabels,
-    /// The objects the deriver wants.
-    world: Vec<Value>,
-}
-
 impl Linter {
     /// A linter judging with `config.settings` (its `fail-on` included).
     pub fn new(engine: Engine, config: Config) -> Self {
@@ -65,28 +57,6 @@ impl Linter {
             judged,
             preset: None,
         }
-    }
-
-    /// Lints every run against `objects` as the inventory (and, with a deriver, as the world its
-    /// facts are derived over) instead of what the files hold: nothing waits for the whole file
-    /// set, so each run's files are judged as they are read (how `palisade audit` streams a
-    /// cluster page by page). Call after [`Linter::with_deriver`].
-    pub fn with_preset(mut self, objects: Vec<Value>) -> Self {
-        let mut builder = InventoryBuilder::default();
-        for o in objects.iter().filter(|o| InventoryBuilder::wants(o)) {
-            builder.add(o.clone());
-        }
-        let (inventory, labels) = builder.build();
-        let world = objects
-            .into_iter()
-            .filter(|o| self.derives(o.get("kind").and_then(Value::as_str).unwrap_or_default()))
-            .collect();
-        self.preset = Some(Arc::new(Preset {
-            inventory: self.engine.inventory(inventory),
-            labels,
-            world,
-        }));
-        self
     }
 
     /// Derives facts over the whole file set with `deriver` (the NETPOL rules' facts).
@@ -281,39 +251,6 @@ impl Linter {
             world,
             facts: Vec::new(),
         })
-    }
-
-    /// Derives facts over the objects the deriver wants, across every file, and hands each
-    /// file its objects' facts (in object order).
-    fn derive(&self, passes: &mut [FirstPass]) {
-        let Some(deriver) = &self.deriver else {
-            return;
-        };
-        let own: Vec<&Value> = passes.iter().flat_map(|p| p.world.iter()).collect();
-        // The preset's objects first (but those the files hold themselves), their facts unused.
-        let id = |o: &Value| {
-            let text = |p: &str| o.pointer(p).and_then(Value::as_str).unwrap_or_default();
-            (
-                text("/kind").to_string(),
-                text("/metadata/namespace").to_string(),
-                text("/metadata/name").to_string(),
-            )
-        };
-        let mine: std::collections::HashSet<_> = own.iter().map(|o| id(o)).collect();
-        let mut objects: Vec<&Value> = self
-            .preset
-            .iter()
-            .flat_map(|p| p.world.iter())
-            .filter(|o| !mine.contains(&id(o)))
-            .collect();
-        let skip = objects.len();
-        objects.extend(own);
-        let mut facts = deriver.derive(&objects).into_iter().skip(skip);
-        for pass in passes {
-            let n = pass.world.len();
-            pass.facts = facts.by_ref().take(n).collect();
-            pass.world = Vec::new();
-        }
     }
 
     /// Evaluates `objects` of `file`; `facts` are the derived facts of those the deriver wants,

@@ -147,24 +147,19 @@ pub fn view(object: &Value, desired: &Value) -> Value {
 /// sorted, so that a diff of two views shows only what differs.
 fn stored(value: Value) -> Value {
     match value {
-        Value::Object(map) => {
+        Value::Object(mut map) => {
+            // Defaulted before the ports are themselves stored (which sorts their keys).
+            if let Some(Value::Array(ports)) = map.get_mut("ports") {
+                for port in ports.iter_mut().filter_map(Value::as_object_mut) {
+                    port.entry("protocol").or_insert_with(|| json!("TCP"));
+                }
+            }
             let mut out: BTreeMap<String, Value> = BTreeMap::new();
             for (k, v) in map {
                 let v = stored(v);
                 let empty = v.is_null() || v.as_array().is_some_and(Vec::is_empty);
                 if !empty {
                     out.insert(k, v);
-                }
-            }
-            if let Some(Value::Array(ports)) = out.get_mut("ports") {
-                for port in ports {
-                    if let Some(p) = port.as_object_mut() {
-                        p.entry("protocol").or_insert_with(|| json!("TCP"));
-                        // The entry may have been added last: keep the keys sorted.
-                        let sorted: BTreeMap<String, Value> =
-                            std::mem::take(p).into_iter().collect();
-                        p.extend(sorted);
-                    }
                 }
             }
             Value::Object(out.into_iter().collect())

@@ -21,8 +21,9 @@ pub struct Watched {
     pub resource: ApiResource,
     /// Watched as PartialObjectMetadata (labels and names suffice).
     pub metadata_only: bool,
-    /// For a kind watched whole: the only fields kept besides the metadata (JSON pointers), and
-    /// no annotations; `None` keeps the object (less managedFields and the last-applied copy).
+    /// For a kind watched whole: the only fields kept besides the metadata (two-level JSON
+    /// pointers such as `/spec/nodeName`), and no annotations; `None` keeps the object (less
+    /// managedFields and the last-applied copy).
     pub keep: Option<&'static [&'static str]>,
 }
 

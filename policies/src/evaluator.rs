@@ -133,7 +133,7 @@ impl Evaluator {
             .and_then(Json::as_str)
             .unwrap_or_default()
             .to_string();
-        let value = input_value(input, options)?;
+        let value = input_value(input, options);
         let engine = self.engine.clone();
         let inner = &engine.inner;
         let wanted = |policy: &Policy| purpose == Purpose::Mutate || in_version(policy, options);
@@ -255,7 +255,7 @@ impl Evaluator {
 }
 
 /// The input as a VM value, with `parameters` from the options unless the input has its own.
-fn input_value(input: &Json, options: &Options) -> Result<regorus::Value, EvalError> {
+fn input_value(input: &Json, options: &Options) -> regorus::Value {
     let mut value = crate::rego_value::from_json(input);
     let key = regorus::Value::from("parameters");
     if let Ok(map) = value.as_object_mut()
@@ -266,7 +266,7 @@ fn input_value(input: &Json, options: &Options) -> Result<regorus::Value, EvalEr
             crate::rego_value::from_json(&options.parameters_value()),
         );
     }
-    Ok(value)
+    value
 }
 
 /// Whether a Pod Security policy's check exists at the options' version (its `since`). Batches

@@ -83,6 +83,39 @@ pub fn check_key_pair(cert_pem: &str, key_pem: &str) -> Result<()> {
     })
 }
 
+/// A key identifier (subject or authority), as the certificate carries it.
+pub type KeyId = Vec<u8>;
+
+/// The key identifiers of the first certificate of a PEM text: its own (subject key identifier)
+/// and its issuer's (authority key identifier), where the certificate carries them. A
+/// certificate was signed by a CA of the same name only if its authority key identifier is the
+/// CA's subject key identifier: Palisade's CAs all share a name, never a key.
+pub fn key_ids(cert_pem: &str) -> Result<(Option<KeyId>, Option<KeyId>)> {
+    use x509_parser::extensions::ParsedExtension;
+    with_first_certificate(cert_pem, |cert| {
+        let (mut own, mut issuer) = (None, None);
+        for ext in cert.extensions() {
+            match ext.parsed_extension() {
+                ParsedExtension::SubjectKeyIdentifier(id) => own = Some(id.0.to_vec()),
+                ParsedExtension::AuthorityKeyIdentifier(aki) => {
+                    issuer = aki.key_identifier.as_ref().map(|id| id.0.to_vec());
+                }
+                _ => {}
+            }
+        }
+        Ok((own, issuer))
+    })
+}
+
+/// The DER bytes of every certificate of a PEM text, in order (unreadable blocks skipped).
+pub fn certificates_der(text: &str) -> Vec<Vec<u8>> {
+    Pem::iter_from_buffer(text.as_bytes())
+        .filter_map(|block| block.ok())
+        .filter(|block| block.label == "CERTIFICATE")
+        .map(|block| block.contents)
+        .collect()
+}
+
 /// Parses a PEM private key.
 pub(crate) fn parse_key(key_pem: &str) -> Result<KeyPair> {
     KeyPair::from_pem(key_pem)

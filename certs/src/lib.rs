@@ -7,19 +7,21 @@
 //! reads expiry and checks that a key belongs to a certificate ([`inspect`]: the webhook's
 //! certificate-expiry metric and its live reload use these), and writes the CA into the
 //! `caBundle` of webhook configurations without disturbing the rest of the manifest
-//! ([`ca_bundle`]).
+//! ([`ca_bundle`]). A webhook that manages its own certificates in a Secret moves that Secret
+//! from one state to the next with [`managed`].
 
 pub mod ca_bundle;
 pub mod error;
 pub mod inspect;
 pub mod issue;
+pub mod managed;
 pub mod service;
 pub mod store;
 mod yaml_tree;
 
 pub use ca_bundle::{Change, PatchReport, ca_bundle, check_path, patch_path, patch_text};
 pub use error::CertError;
-pub use inspect::{CertInfo, check_key_pair, inspect, not_after, utc};
+pub use inspect::{CertInfo, certificates_der, check_key_pair, inspect, key_ids, not_after, utc};
 pub use issue::{DEFAULT_DAYS, PemPair, ca_days, issue_serving, new_ca};
 pub use service::Service;
 pub use store::{Generated, Request, generate};

@@ -1,4 +1,5 @@
 //! palisade-certs integration tests, in one test binary.
 
 mod chain;
+mod managed;
 mod patch;

@@ -7,10 +7,10 @@
 //! defaulted as the API server stores them: empty `ingress`/`egress` lists dropped, a port's
 //! protocol `TCP` when unset. Every apply is recorded for tests ([`crate::FakeApi::applies`]).
 
+use crate::Shared;
 use crate::routes::{Target, json_body, status};
-use crate::{Message, Shared};
 use axum::body::Bytes;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -30,21 +30,9 @@ pub(crate) fn patch(
     state: &Shared,
     target: &Target,
     name: &str,
-    headers: &HeaderMap,
     query: &HashMap<String, String>,
     body: &Bytes,
 ) -> Response {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|c| c.to_str().ok())
-        .unwrap_or_default();
-    if !content_type.starts_with("application/apply-patch") {
-        return status(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "UnsupportedMediaType",
-            &format!("the fake serves only apply patches, not {content_type:?}"),
-        );
-    }
     let Some(field_manager) = query.get("fieldManager").filter(|m| !m.is_empty()) else {
         return status(
             StatusCode::BAD_REQUEST,
@@ -77,10 +65,7 @@ pub(crate) fn patch(
         name.to_string(),
     );
     let mut store = state.store();
-    *store
-        .requests
-        .entry((target.plural.clone(), "patch"))
-        .or_default() += 1;
+    Shared::count(&mut store, &target.plural, "patch");
     store.applies.push(Applied {
         plural: target.plural.clone(),
         namespace: target.namespace.clone(),
@@ -100,17 +85,7 @@ pub(crate) fn patch(
         default_network_policy(&mut object);
     }
     if !dry_run {
-        store.rv += 1;
-        let rv = store.rv;
-        object["metadata"]["resourceVersion"] = json!(rv.to_string());
-        store.objects.insert(key.clone(), object.clone());
-        let kind = if created { "ADDED" } else { "MODIFIED" };
-        store
-            .history
-            .push((rv, key.0.clone(), kind, object.clone()));
-        let _ = state
-            .watchers
-            .send(Message::Change(rv, key.0, kind, object.clone()));
+        object = state.commit(&mut store, key, object);
     }
     let code = if created {
         StatusCode::CREATED

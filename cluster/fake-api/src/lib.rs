@@ -5,18 +5,20 @@
 //! server answers, in the watch stream), [`FakeApi::bookmark`] sends BOOKMARK events,
 //! [`FakeApi::disconnect_watches`] ends every open watch. Lists page with `limit` and
 //! `continue`; metadata-only requests (`Accept: …;as=PartialObjectMetadataList`) get
-//! PartialObjectMetadata. Objects answer GET and server-side apply (`PATCH` with
-//! `application/apply-patch+yaml`, `fieldManager`, `dryRun=All`, `force`). Requests are counted
+//! PartialObjectMetadata. Objects answer GET, server-side apply (`PATCH` with
+//! `application/apply-patch+yaml`, `fieldManager`, `dryRun=All`, `force`), create, replace with
+//! optimistic concurrency and JSON patch (`write.rs`). Requests are counted
 //! per resource and verb, so tests can tell a resumed watch from a relist. Kinds are found by
 //! plural name (`clusterrolebindings`).
 
 mod apply;
 mod routes;
+mod write;
 
 pub use apply::Applied;
 
 use serde_json::{Value, json};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -60,6 +62,8 @@ pub(crate) struct Store {
     pub watched_from: HashMap<String, u64>,
     /// Every server-side apply answered, in order.
     pub applies: Vec<Applied>,
+    /// Plurals whose writes are refused with 403.
+    pub refused: HashSet<String>,
 }
 
 #[derive(Debug)]
@@ -74,6 +78,48 @@ impl Shared {
             Ok(g) => g,
             Err(poisoned) => poisoned.into_inner(),
         }
+    }
+
+    /// Keeps a change in the history and tells open watches. Called under the store's lock, so
+    /// a watch that subscribes while replaying history misses nothing.
+    pub fn record(
+        &self,
+        store: &mut Store,
+        rv: u64,
+        plural: String,
+        kind: &'static str,
+        obj: Value,
+    ) {
+        store.history.push((rv, plural.clone(), kind, obj.clone()));
+        let _ = self.watchers.send(Message::Change(rv, plural, kind, obj));
+    }
+
+    /// Stores `object` under `key` with the next resourceVersion (ADDED or MODIFIED); returns it
+    /// as stored.
+    pub fn commit(
+        &self,
+        store: &mut Store,
+        key: (String, String, String),
+        mut object: Value,
+    ) -> Value {
+        store.rv += 1;
+        let rv = store.rv;
+        object["metadata"]["resourceVersion"] = json!(rv.to_string());
+        let kind = if store.objects.insert(key.clone(), object.clone()).is_some() {
+            "MODIFIED"
+        } else {
+            "ADDED"
+        };
+        self.record(store, rv, key.0, kind, object.clone());
+        object
+    }
+
+    /// Counts a request of `verb` on `plural`.
+    pub fn count(store: &mut Store, plural: &str, verb: &'static str) {
+        *store
+            .requests
+            .entry((plural.to_string(), verb))
+            .or_default() += 1;
     }
 }
 
@@ -147,22 +193,14 @@ impl FakeApi {
     }
 
     /// Creates or replaces an object (it needs `kind` and `metadata.name`); returns its version.
-    pub fn apply(&self, mut object: Value) -> u64 {
+    pub fn apply(&self, object: Value) -> u64 {
         let kind = object["kind"].as_str().unwrap_or_default().to_string();
         let name = object["metadata"]["name"].as_str().unwrap_or_default();
         let ns = object["metadata"]["namespace"].as_str().unwrap_or_default();
         let key = (plural(&kind), ns.to_string(), name.to_string());
         let mut store = self.state.store();
-        store.rv += 1;
-        let rv = store.rv;
-        object["metadata"]["resourceVersion"] = json!(rv.to_string());
-        let kind = if store.objects.insert(key.clone(), object.clone()).is_some() {
-            "MODIFIED"
-        } else {
-            "ADDED"
-        };
-        self.record(&mut store, rv, key.0, kind, object);
-        rv
+        self.state.commit(&mut store, key, object);
+        store.rv
     }
 
     /// Deletes an object; false if there was none.
@@ -180,12 +218,7 @@ impl FakeApi {
     }
 
     fn record(&self, store: &mut Store, rv: u64, plural: String, kind: &'static str, obj: Value) {
-        store.history.push((rv, plural.clone(), kind, obj.clone()));
-        // Sent under the lock, so a watch that subscribes while replaying history misses nothing.
-        let _ = self
-            .state
-            .watchers
-            .send(Message::Change(rv, plural, kind, obj));
+        self.state.record(store, rv, plural, kind, obj);
     }
 
     /// Forgets the history: watches from an older version get 410 Gone and must relist. Open
@@ -216,13 +249,25 @@ impl FakeApi {
         self.state.store().applies.clone()
     }
 
+    /// Refuses every later create, update and patch of `plural` with 403 Forbidden (as RBAC
+    /// would), until [`FakeApi::allow`].
+    pub fn refuse(&self, plural: &str) {
+        self.state.store().refused.insert(plural.to_string());
+    }
+
+    /// Serves writes of `plural` again.
+    pub fn allow(&self, plural: &str) {
+        self.state.store().refused.remove(plural);
+    }
+
     /// The stored object, if any (`namespace` "" for a cluster-scoped kind).
     pub fn get(&self, kind: &str, namespace: &str, name: &str) -> Option<Value> {
         let key = (plural(kind), namespace.to_string(), name.to_string());
         self.state.store().objects.get(&key).cloned()
     }
 
-    /// Requests served for `plural` and `verb` ("list", "watch", "get" or "patch").
+    /// Requests served for `plural` and `verb` ("list", "watch", "get", "create", "update" or
+    /// "patch").
     pub fn requests(&self, plural: &str, verb: &'static str) -> usize {
         let store = self.state.store();
         store

@@ -1,7 +1,8 @@
 //! The fake's HTTP side: collection paths (`/api/v1/{plural}`, `/apis/{group}/{version}/{plural}`,
 //! either with `namespaces/{ns}/` before the plural) answered as a list or, with `watch=true`, as
 //! a stream of watch events, one JSON object per line; object paths (a name after the plural)
-//! answered to GET and to server-side apply (`apply.rs`).
+//! answered to GET, PUT and PATCH (server-side apply in `apply.rs`, the others in `write.rs`);
+//! POST on a collection creates.
 
 use crate::{Message, Shared};
 use axum::Router;
@@ -63,16 +64,27 @@ async fn handle(
             "the server could not find it",
         );
     };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|c| c.to_str().ok())
+        .unwrap_or_default();
     if let Some(name) = &target.name {
         return match method {
             Method::GET => get(&state, &target, name),
-            Method::PATCH => crate::apply::patch(&state, &target, name, &headers, &query, &body),
+            Method::PUT => crate::write::replace(&state, &target, name, &body),
+            Method::PATCH if content_type.starts_with("application/apply-patch") => {
+                crate::apply::patch(&state, &target, name, &query, &body)
+            }
+            Method::PATCH => crate::write::patch(&state, &target, name, content_type, &body),
             _ => status(
                 StatusCode::METHOD_NOT_ALLOWED,
                 "MethodNotAllowed",
-                "only get and apply patches are served on objects",
+                "objects serve get, put and patch",
             ),
         };
+    }
+    if method == Method::POST {
+        return crate::write::create(&state, &target, &body);
     }
     let metadata_only = headers
         .get(header::ACCEPT)

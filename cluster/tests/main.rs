@@ -2,6 +2,7 @@
 //! reflectors through list, watch, bookmarks, disconnects, 410 Gone and pagination, and the
 //! kinds the probe watches.
 
+mod managed_certs;
 mod probe_kinds;
 mod reflectors;
 mod support;

@@ -23,6 +23,7 @@ mod rules_cmd;
 mod setup;
 mod stdout;
 mod test_cmd;
+mod webhook_certs;
 mod webhook_cmd;
 mod webhook_inventory;
 

@@ -1,12 +1,14 @@
 //! `palisade webhook`: the admission webhook. Flags (each also from an environment variable)
 //! become server options; policies and configuration come from files, re-read when they change;
-//! the inventory from a file or watched live in the cluster (`webhook_inventory`). Runs until SIGTERM or SIGINT, then shuts down gracefully.
+//! the inventory from a file or watched live in the cluster (`webhook_inventory`); the
+//! certificate from files, or kept in the cluster with `--manage-certs` (`webhook_certs`). Runs until SIGTERM or SIGINT, then shuts down gracefully.
 
 use crate::cli::PolicyArgs;
 use crate::cli::{parse_duration, parse_level, parse_version};
 use crate::setup::engine_and_config;
-use crate::webhook_inventory;
+use crate::{webhook_certs, webhook_inventory};
 use anyhow::{Context, Result};
+use palisade_cluster::ClientSettings;
 use palisade_linter::config::DEFAULT_CONFIG;
 use palisade_linter::{SourceFile, parse_file};
 use palisade_policies::{PssLevel, PssVersion, Verdict};
@@ -21,11 +23,23 @@ use std::time::Duration;
 #[derive(Debug, clap::Args)]
 pub struct WebhookArgs {
     /// Serving certificate (PEM chain), reloaded when it changes.
-    #[arg(long, env = "PALISADE_CERT", value_name = "FILE")]
-    pub cert: PathBuf,
+    #[arg(
+        long,
+        env = "PALISADE_CERT",
+        value_name = "FILE",
+        required_unless_present = "manage_certs"
+    )]
+    pub cert: Option<PathBuf>,
     /// Private key of the serving certificate (PEM).
-    #[arg(long, env = "PALISADE_KEY", value_name = "FILE")]
-    pub key: PathBuf,
+    #[arg(
+        long,
+        env = "PALISADE_KEY",
+        value_name = "FILE",
+        required_unless_present = "manage_certs"
+    )]
+    pub key: Option<PathBuf>,
+    #[command(flatten)]
+    pub certs: webhook_certs::CertArgs,
     /// TLS address for POST /validate and /mutate.
     #[arg(
         long,
@@ -108,7 +122,11 @@ pub struct WebhookArgs {
 
 pub fn run(args: WebhookArgs) -> Result<ExitCode> {
     crate::logs::init(&args.log_format);
-    let mut options = ServerOptions::new(args.cert.clone(), args.key.clone());
+    let (cert, key) = match (&args.cert, &args.key) {
+        (Some(cert), Some(key)) => (cert.clone(), key.clone()),
+        _ => (args.certs.file(), args.certs.file()),
+    };
+    let mut options = ServerOptions::new(cert, key);
     options.listen = args.listen;
     options.metrics_listen = args.metrics_listen;
     options.timeout = args.timeout;
@@ -144,7 +162,23 @@ pub fn run(args: WebhookArgs) -> Result<ExitCode> {
             Some(settings) => Some(webhook_inventory::client(settings).await?),
             None => None,
         };
+        let certs = if args.certs.manage_certs {
+            let settings = ClientSettings {
+                kubeconfig: args.kubeconfig.clone(),
+                context: args.context.clone(),
+            };
+            let manager = webhook_certs::manager(&args.certs, &settings).await?;
+            // No certificate, no TLS: wait for one (a restarted container has its file already).
+            tokio::select! {
+                () = manager.until_ready(Duration::from_secs(2)) => {}
+                () = wait_for_signal() => return Ok(ExitCode::SUCCESS),
+            }
+            Some(manager)
+        } else {
+            None
+        };
         let running = palisade_webhook::start(options, source).await?;
+        let _certs = certs.map(|m| AbortOnDrop(m.spawn()));
         let _reflectors = client.map(|c| {
             webhook_inventory::spawn(c, running.live_inventory(), args.inventory_debounce)
         });
@@ -152,6 +186,15 @@ pub fn run(args: WebhookArgs) -> Result<ExitCode> {
         running.shutdown(delay).await;
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// A background task that stops with its owner.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 async fn wait_for_signal() {

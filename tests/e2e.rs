@@ -20,6 +20,7 @@ mod failure_policy;
 mod fixtures;
 mod kind;
 mod live_inventory;
+mod managed_certs;
 mod mutation;
 mod reload;
 mod robustness;

@@ -74,7 +74,9 @@ impl WebhookBuilder {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             metrics_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
         };
-        webhook.generate_certs(SERVICE, &[]);
+        if !args.iter().any(|a| a == "--manage-certs") {
+            webhook.generate_certs(SERVICE, &[]);
+        }
         for attempt in 1..=START_ATTEMPTS {
             match webhook.spawn(&args) {
                 Ok(()) => return webhook,

@@ -74,10 +74,13 @@ impl Webhook {
         let log = std::fs::File::create(self.path("webhook.log"))
             .unwrap_or_else(|e| panic!("webhook.log: {e}"));
         let mut cmd = Command::new(palisade());
-        cmd.arg("webhook")
-            .arg(format!("--cert={}", self.path("certs/tls.crt").display()))
-            .arg(format!("--key={}", self.path("certs/tls.key").display()))
-            .arg(format!("--listen={addr}"))
+        cmd.arg("webhook");
+        // A webhook that manages its certificates reads them from its --cert-dir.
+        if !args.iter().any(|a| a == "--manage-certs") {
+            cmd.arg(format!("--cert={}", self.path("certs/tls.crt").display()))
+                .arg(format!("--key={}", self.path("certs/tls.key").display()));
+        }
+        cmd.arg(format!("--listen={addr}"))
             .arg(format!("--metrics-listen={metrics_addr}"))
             .args([
                 "--reload-interval=200ms",

@@ -1,7 +1,9 @@
-//! The install manifests (`manifests/`): `palisade lint manifests/` is clean, and after
-//! `palisade certs generate --patch-manifests` a real `kubectl kustomize` renders every object
-//! the webhook needs, wired together (names, ports, paths, volumes), with the CA in every
-//! caBundle — and the rendered stream is clean too.
+//! The install manifests (`manifests/`): `palisade lint manifests/` finds nothing but the
+//! webhook's own certificate rights, each narrowed by resourceNames and judged `low`; a real
+//! `kubectl kustomize` renders every object the webhook needs, wired together (names, ports,
+//! paths, volumes, certificates) — as shipped (`--manage-certs`), with the tls-files component
+//! after `palisade certs generate --patch-manifests` (the CA in every caBundle), and with the
+//! cert-manager component — and each rendered stream lints as cleanly.
 //!
 //! kubectl is found through `PALISADE_KUBECTL`, then `target/tools/kubectl` (where `.ci/run`
 //! installs it), then `PATH`; without it the render test prints `skipped: …`, unless
@@ -33,9 +35,30 @@ fn lint(args: &[&str], stdin: Option<&str>) -> (i32, Value, String) {
     (out.status.code().unwrap_or(-1), json, stderr)
 }
 
-fn assert_clean(what: &str, (code, json, stderr): (i32, Value, String)) {
+/// The findings of the shipped manifests: `--manage-certs` reads and updates its own Secret and
+/// patches its own webhook configurations, each narrowed by resourceNames, so each is `low`.
+const NARROWED_CERT_RIGHTS: [&str; 3] = [
+    "RBAC-SECRETS-READ",
+    "RBAC-SECRETS-WRITE",
+    "RBAC-WEBHOOK-CONFIG",
+];
+
+/// Exit 0, at least 15 objects, and exactly the findings of `expected` rules, all `low`.
+fn assert_only(what: &str, expected: &[&str], (code, json, stderr): (i32, Value, String)) {
     assert_eq!(code, 0, "{what}: {json:#} {stderr}");
-    assert_eq!(json["findings"], Value::Array(vec![]), "{what}: {json:#}");
+    let findings = json["findings"].as_array().cloned().unwrap_or_default();
+    let mut rules: Vec<&str> = findings.iter().filter_map(|f| f["rule"].as_str()).collect();
+    rules.sort_unstable();
+    assert_eq!(rules, expected, "{what}: {json:#}");
+    for finding in &findings {
+        assert_eq!(finding["severity"], "low", "{what}: {finding:#}");
+        assert!(
+            finding["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("palisade-webhook")),
+            "{what}: {finding:#}"
+        );
+    }
     assert!(
         json["summary"]["objects"].as_u64().unwrap_or(0) >= 15,
         "{what}: {json:#}"
@@ -43,9 +66,13 @@ fn assert_clean(what: &str, (code, json, stderr): (i32, Value, String)) {
 }
 
 #[test]
-fn lint_of_the_manifests_is_clean() {
+fn lint_of_the_manifests_finds_only_the_narrowed_certificate_rights() {
     let dir = repo("manifests");
-    assert_clean("manifests/", lint(&[&dir.display().to_string()], None));
+    assert_only(
+        "manifests/",
+        &NARROWED_CERT_RIGHTS,
+        lint(&[&dir.display().to_string()], None),
+    );
 }
 
 /// The kubectl to use, or why there is none.
@@ -93,7 +120,7 @@ fn generate(copy: &Path) -> String {
     let out = palisade()
         .args(["certs", "generate", "--service", "palisade-webhook"])
         .args(["--namespace", "palisade-system", "--out"])
-        .arg(copy.join("webhook/certs"))
+        .arg(copy.join("webhook/tls-files/certs"))
         .arg("--patch-manifests")
         .arg(copy.join("webhook"))
         .output()
@@ -115,56 +142,69 @@ fn webhook_texts(copy: &Path) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn rendered_with_kubectl_after_certs_generate_is_complete_wired_and_clean() {
-    let kubectl = match kubectl() {
-        Ok(k) => k,
+/// kubectl, or None after printing why the test is skipped (failing instead when
+/// `PALISADE_REQUIRE_TOOLS=1`).
+fn kubectl_or_skip() -> Option<PathBuf> {
+    match kubectl() {
+        Ok(k) => Some(k),
         Err(why) => {
             assert!(
                 std::env::var("PALISADE_REQUIRE_TOOLS").as_deref() != Ok("1"),
                 "{why}, and PALISADE_REQUIRE_TOOLS=1"
             );
             println!("skipped: {why}");
-            return;
+            None
         }
-    };
+    }
+}
+
+/// A copy of `manifests/` in a temporary directory, and an overlay beside it that uses the
+/// `component` (under manifests/webhook/) if any: what a user's own overlay looks like.
+fn overlay(component: Option<&str>) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let copy = tmp.path().join("manifests");
-    copy_tree(&repo("manifests"), &copy);
+    copy_tree(&repo("manifests"), &tmp.path().join("manifests"));
+    let dir = tmp.path().join("overlay");
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let mut text = "resources:\n  - ../manifests\n".to_string();
+    if let Some(c) = component {
+        text.push_str(&format!("components:\n  - ../manifests/webhook/{c}\n"));
+    }
+    std::fs::write(dir.join("kustomization.yaml"), text).unwrap_or_else(|e| panic!("{e}"));
+    (tmp, dir)
+}
 
-    let first = generate(&copy);
-    assert_eq!(first.matches("patched ").count(), 3, "{first}");
-    let patched = webhook_texts(&copy);
-    let ca_pem = std::fs::read_to_string(copy.join("webhook/certs/ca.crt"))
-        .unwrap_or_else(|e| panic!("{e}"));
-    // Rotation: same CA, so the manifests do not change.
-    let second = generate(&copy);
-    assert!(
-        second.contains("kept the CA") && second.contains("already current"),
-        "{second}"
-    );
-    assert_eq!(webhook_texts(&copy), patched);
-
-    let out = std::process::Command::new(&kubectl)
+/// `kubectl kustomize DIR`: the text and its objects.
+fn render(kubectl: &Path, dir: &Path) -> (String, Vec<Value>) {
+    let out = std::process::Command::new(kubectl)
         .arg("kustomize")
-        .arg(&copy)
+        .arg(dir)
         .output()
         .unwrap_or_else(|e| panic!("{}: {e}", kubectl.display()));
-    let rendered = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let docs: Vec<Value> = palisade_linter::yaml::parse_documents(&rendered)
+    let rendered = String::from_utf8_lossy(&out.stdout).to_string();
+    let docs = palisade_linter::yaml::parse_documents(&rendered)
         .unwrap_or_else(|e| panic!("{e:?}"))
         .into_iter()
         .map(|d| d.value)
         .collect();
-    wiring::check(&docs, &palisade_certs::ca_bundle(&ca_pem));
+    (rendered, docs)
+}
 
-    assert_clean(
+#[test]
+fn rendered_as_shipped_the_webhook_manages_its_certificates() {
+    let Some(kubectl) = kubectl_or_skip() else {
+        return;
+    };
+    let (tmp, dir) = overlay(None);
+    let (rendered, docs) = render(&kubectl, &dir);
+    wiring::check(&docs, wiring::Certs::Managed);
+    assert_only(
         "kubectl kustomize | palisade lint -",
+        &NARROWED_CERT_RIGHTS,
         lint(&["-"], Some(&rendered)),
     );
 
@@ -177,9 +217,55 @@ fn rendered_with_kubectl_after_certs_generate_is_complete_wired_and_clean() {
     let config_file = tmp.path().join("palisade.yaml");
     std::fs::write(&config_file, config).unwrap_or_else(|e| panic!("{e}"));
     let config_arg = config_file.display().to_string();
-    assert_clean(
+    assert_only(
         "lint with the webhook's configuration",
+        &NARROWED_CERT_RIGHTS,
         lint(&["--config", &config_arg, "-"], Some(&rendered)),
+    );
+}
+
+#[test]
+fn rendered_with_tls_files_after_certs_generate_is_wired_and_clean() {
+    let Some(kubectl) = kubectl_or_skip() else {
+        return;
+    };
+    let (tmp, dir) = overlay(Some("tls-files"));
+    let copy = tmp.path().join("manifests");
+    let first = generate(&copy);
+    assert_eq!(first.matches("inserted").count(), 3, "{first}");
+    let patched = webhook_texts(&copy);
+    let ca_pem = std::fs::read_to_string(copy.join("webhook/tls-files/certs/ca.crt"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Rotation: same CA, so the manifests do not change.
+    let second = generate(&copy);
+    assert!(
+        second.contains("kept the CA") && second.contains("already current"),
+        "{second}"
+    );
+    assert_eq!(webhook_texts(&copy), patched);
+
+    let (rendered, docs) = render(&kubectl, &dir);
+    let bundle = palisade_certs::ca_bundle(&ca_pem);
+    wiring::check(&docs, wiring::Certs::Files { ca_bundle: &bundle });
+    assert_only(
+        "tls-files: kubectl kustomize | palisade lint -",
+        &[],
+        lint(&["-"], Some(&rendered)),
+    );
+}
+
+#[test]
+fn rendered_with_cert_manager_is_wired_and_clean() {
+    let Some(kubectl) = kubectl_or_skip() else {
+        return;
+    };
+    let (_tmp, dir) = overlay(Some("cert-manager"));
+    let (rendered, docs) = render(&kubectl, &dir);
+    wiring::check(&docs, wiring::Certs::CertManager);
+    assert_only(
+        "cert-manager: kubectl kustomize | palisade lint -",
+        &[],
+        lint(&["-"], Some(&rendered)),
     );
 }
 

@@ -1,7 +1,10 @@
 //! What the rendered install manifests must say for the webhook to work: the objects exist, the
-//! webhook configurations call the Service on the right paths with the CA, the Service reaches
-//! the container's named ports, the Deployment mounts the generated Secret and the ConfigMap as
-//! directories where its flags point, and the NetworkPolicy selects the webhook's pods.
+//! webhook configurations call the Service on the right paths, the Service reaches the
+//! container's named ports, the Deployment mounts the ConfigMap as a directory where its flags
+//! point, the NetworkPolicy selects the webhook's pods — and the certificates are wired as the
+//! chosen way says ([`Certs`]): managed by the webhook (its Secret, Lease and narrowed RBAC, an
+//! emptyDir, no caBundle in the manifests), from files (the generated TLS Secret mounted, the CA
+//! in every caBundle, no certificate RBAC), or from cert-manager (Certificates, CA injection).
 
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -22,7 +25,23 @@ fn strings(v: &Value) -> Vec<&str> {
         .unwrap_or_default()
 }
 
-pub fn check(docs: &[Value], ca_bundle: &str) {
+/// How the rendered manifests get their certificates.
+#[derive(Debug, Clone, Copy)]
+pub enum Certs<'a> {
+    /// The base: `--manage-certs`.
+    Managed,
+    /// The tls-files component, with this caBundle patched into the manifests.
+    Files { ca_bundle: &'a str },
+    /// The cert-manager component.
+    CertManager,
+}
+
+fn find<'a>(docs: &'a [Value], kind: &str, name: &str) -> Option<&'a Value> {
+    docs.iter()
+        .find(|d| d["kind"] == kind && d["metadata"]["name"] == name)
+}
+
+pub fn check(docs: &[Value], certs: Certs) {
     for (kind, name) in [
         ("Namespace", NS),
         ("Namespace", "palisade-probe"),
@@ -39,22 +58,6 @@ pub fn check(docs: &[Value], ca_bundle: &str) {
         "restricted"
     );
 
-    let secret = object(docs, "Secret", "palisade-webhook-tls");
-    assert_eq!(secret["metadata"]["namespace"], NS);
-    assert_eq!(secret["type"], "kubernetes.io/tls");
-    let keys: BTreeSet<&str> = secret["data"]
-        .as_object()
-        .map(|m| m.keys().map(String::as_str).collect())
-        .unwrap_or_default();
-    assert_eq!(keys, BTreeSet::from(["ca.crt", "tls.crt", "tls.key"]));
-    // kustomize wraps long base64 values; the API server's decoder skips the line breaks.
-    let ca: String = secret["data"]["ca.crt"]
-        .as_str()
-        .unwrap_or_default()
-        .split_whitespace()
-        .collect();
-    assert_eq!(ca, ca_bundle);
-
     let mut paths = Vec::new();
     for kind in [
         "ValidatingWebhookConfiguration",
@@ -66,7 +69,13 @@ pub fn check(docs: &[Value], ca_bundle: &str) {
         for hook in &hooks {
             let what = format!("{kind} {}", hook["name"]);
             let client = &hook["clientConfig"];
-            assert_eq!(client["caBundle"], ca_bundle, "{what}");
+            match certs {
+                Certs::Files { ca_bundle } => assert_eq!(client["caBundle"], ca_bundle, "{what}"),
+                _ => assert!(
+                    client.get("caBundle").is_none(),
+                    "{what}: caBundle in the manifests"
+                ),
+            }
             assert_eq!(client["service"]["name"], NAME, "{what}");
             assert_eq!(client["service"]["namespace"], NS, "{what}");
             assert_eq!(client["service"]["port"], 443, "{what}");
@@ -186,16 +195,35 @@ pub fn check(docs: &[Value], ca_bundle: &str) {
             .cloned()
             .unwrap_or(Value::Null)
     };
-    for flag in [
-        "--cert=/etc/palisade/tls/tls.crt",
-        "--key=/etc/palisade/tls/tls.key",
-    ] {
-        assert!(args.contains(&flag), "{args:?}");
+    let tls = volume_for("/etc/palisade/tls");
+    match certs {
+        Certs::Managed => {
+            for flag in ["--manage-certs", "--cert-dir=/etc/palisade/tls"] {
+                assert!(args.contains(&flag), "{args:?}");
+            }
+            assert_eq!(tls["emptyDir"]["medium"], "Memory", "{tls}");
+            let env = container["env"].as_array().cloned().unwrap_or_default();
+            let field = |name: &str| {
+                env.iter()
+                    .find(|e| e["name"] == name)
+                    .map(|e| e["valueFrom"]["fieldRef"]["fieldPath"].clone())
+                    .unwrap_or(Value::Null)
+            };
+            assert_eq!(field("POD_NAME"), "metadata.name");
+            assert_eq!(field("POD_NAMESPACE"), "metadata.namespace");
+        }
+        Certs::Files { .. } | Certs::CertManager => {
+            for flag in [
+                "--cert=/etc/palisade/tls/tls.crt",
+                "--key=/etc/palisade/tls/tls.key",
+            ] {
+                assert!(args.contains(&flag), "{args:?}");
+            }
+            assert!(!args.contains(&"--manage-certs"), "{args:?}");
+            assert_eq!(tls["secret"]["secretName"], "palisade-webhook-tls");
+            assert!(tls.get("emptyDir").is_none(), "{tls}");
+        }
     }
-    assert_eq!(
-        volume_for("/etc/palisade/tls")["secret"]["secretName"],
-        "palisade-webhook-tls"
-    );
     assert!(args.contains(&"--config=/etc/palisade/config/palisade.yaml"));
     let config = volume_for("/etc/palisade/config")["configMap"]["name"].clone();
     assert_eq!(config, "palisade-webhook-config");
@@ -218,4 +246,94 @@ pub fn check(docs: &[Value], ca_bundle: &str) {
     assert_eq!(ingress_ports, BTreeSet::from([8443, 9090]));
     let pdb = object(docs, "PodDisruptionBudget", NAME);
     assert_eq!(pdb["spec"]["minAvailable"], 1);
+    check_certs(docs, certs);
+}
+
+/// The certificate objects and RBAC of each way, and none of another's.
+fn check_certs(docs: &[Value], certs: Certs) {
+    let managed_objects = [
+        ("Secret", "palisade-webhook-certs"),
+        ("Lease", "palisade-webhook-certs"),
+        ("Role", "palisade-webhook-certs"),
+        ("RoleBinding", "palisade-webhook-certs"),
+    ];
+    let role = object(docs, "ClusterRole", NAME);
+    let webhook_rule = role["rules"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| strings(&r["apiGroups"]) == ["admissionregistration.k8s.io"]);
+    let certificates = docs.iter().filter(|d| d["kind"] == "Certificate").count();
+    if let Certs::Managed = certs {
+        for (kind, name) in managed_objects {
+            assert_eq!(
+                object(docs, kind, name)["metadata"]["namespace"],
+                NS,
+                "{kind}"
+            );
+        }
+        let secret = object(docs, "Secret", "palisade-webhook-certs");
+        assert!(secret.get("data").is_none(), "shipped with data: {secret}");
+        for rule in object(docs, "Role", "palisade-webhook-certs")["rules"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            assert_eq!(strings(&rule["resourceNames"]), ["palisade-webhook-certs"]);
+            assert_eq!(strings(&rule["verbs"]), ["get", "update"]);
+        }
+        let rule = webhook_rule.unwrap_or_else(|| panic!("no caBundle rule: {role}"));
+        assert_eq!(strings(&rule["resourceNames"]), [NAME]);
+        assert_eq!(strings(&rule["verbs"]), ["get", "patch"]);
+        assert_eq!(certificates, 0);
+        return;
+    }
+    for (kind, name) in managed_objects {
+        assert!(find(docs, kind, name).is_none(), "{kind} {name} left in");
+    }
+    assert!(webhook_rule.is_none(), "caBundle rule left in: {role}");
+    if let Certs::Files { ca_bundle } = certs {
+        let secret = object(docs, "Secret", "palisade-webhook-tls");
+        assert_eq!(secret["metadata"]["namespace"], NS);
+        assert_eq!(secret["type"], "kubernetes.io/tls");
+        let keys: BTreeSet<&str> = secret["data"]
+            .as_object()
+            .map(|m| m.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        assert_eq!(keys, BTreeSet::from(["ca.crt", "tls.crt", "tls.key"]));
+        // kustomize wraps long base64 values; the API server's decoder skips the line breaks.
+        let ca: String = secret["data"]["ca.crt"]
+            .as_str()
+            .unwrap_or_default()
+            .split_whitespace()
+            .collect();
+        assert_eq!(ca, ca_bundle);
+        assert_eq!(certificates, 0);
+        return;
+    }
+    let serving = object(docs, "Certificate", NAME);
+    assert_eq!(serving["spec"]["secretName"], "palisade-webhook-tls");
+    let names = palisade_certs::Service::new(NAME, NS)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .dns_names();
+    assert_eq!(strings(&serving["spec"]["dnsNames"]), names);
+    let issuer = &serving["spec"]["issuerRef"]["name"];
+    let ca_issuer = object(docs, "Issuer", issuer.as_str().unwrap_or_default());
+    let ca = object(docs, "Certificate", "palisade-webhook-ca");
+    assert_eq!(
+        ca_issuer["spec"]["ca"]["secretName"],
+        ca["spec"]["secretName"]
+    );
+    assert_eq!(ca["spec"]["isCA"], true);
+    for kind in [
+        "ValidatingWebhookConfiguration",
+        "MutatingWebhookConfiguration",
+    ] {
+        let config = object(docs, kind, NAME);
+        assert_eq!(
+            config["metadata"]["annotations"]["cert-manager.io/inject-ca-from"],
+            format!("{NS}/{NAME}"),
+            "{kind}"
+        );
+    }
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# End to end on a real cluster: create a kind cluster, build the image from Containerfile and
-# load it, issue the webhook's certificates into a copy of manifests/ (the checkout is never
-# modified), `kubectl apply -k`, wait for the rollout, then check what a user meets:
+# End to end on a real cluster: create a kind cluster with Calico as its CNI (kind's own kindnet
+# does not enforce NetworkPolicy), build the image from Containerfile and load it,
+# `kubectl apply -k manifests/`, wait for the rollout, then check what a user meets:
+#   - the webhook issued its own certificates (--manage-certs): the Secret holds them, every
+#     webhook's caBundle holds the CA, and a second `kubectl apply -k` leaves both alone;
 #   - a privileged pod is rejected, the message naming PSS-PRIVILEGED;
 #   - a restricted pod is admitted;
 #   - the GitOps roles of examples/gitops-impersonation.yaml are admitted with a warning;
@@ -12,15 +14,15 @@
 #     cluster-admin, and admitted again once the binding is deleted;
 #   - the probe (watching the cluster with its service account) records a flow from a pod to a
 #     Service's pods, attributed to the pod and the Service;
+#   - `netpol apply` from the probe's own flows (Calico enforcing): afterwards the observed flow
+#     still works and a pod that was never observed cannot reach the Service;
 #   - `netpol apply` of the shop example's suggested policies: a dry run stores nothing, the
 #     apply creates four policies managed by `palisade`, a second apply finds them unchanged;
 #   - `palisade audit` finds a privileged pod created before the webhook was installed.
 #
 # THIS MACHINE CANNOT RUN IT: the development and CI hosts of this repository have no Docker
 # engine and no images. It runs where Docker can (.github/workflows/e2e.yml); here it is only
-# checked with `bash -n` and shellcheck (.ci/run). Not covered yet: whether applied policies block
-# what they should: no Calico is installed (kind's kindnet does not enforce NetworkPolicy; the
-# checks above do not need it).
+# checked with `bash -n` and shellcheck (.ci/run).
 # The cluster is deleted at the end, also when a check fails (KEEP_CLUSTER=1 keeps it).
 #
 # Needs docker (with BuildKit) and kind, kubectl and either cargo or PALISADE=/path/to/palisade.
@@ -28,7 +30,8 @@
 #   tests/e2e/kind.sh
 #   cargo test --release --test integration e2e::kind -- --ignored     (same script)
 # Settings: CLUSTER (default palisade-e2e), IMAGE (default the manifests' image),
-# KEEP_CLUSTER=1, PALISADE (a built palisade binary; default: cargo run --release).
+# CALICO_VERSION (default v3.29.3), KEEP_CLUSTER=1, PALISADE (a built palisade binary; default:
+# cargo run --release).
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -36,6 +39,7 @@ CLUSTER=${CLUSTER:-palisade-e2e}
 IMAGE=${IMAGE:-ghcr.io/palisade-dev/palisade:0.1.0}
 NS=palisade-e2e
 CONTEXT="kind-$CLUSTER"
+CALICO_VERSION=${CALICO_VERSION:-v3.29.3}
 
 for tool in docker kind kubectl; do
   command -v "$tool" >/dev/null || { echo "kind.sh: $tool not found" >&2; exit 2; }
@@ -67,19 +71,23 @@ palisade() {
 k() { kubectl --context "$CONTEXT" "$@"; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-echo "== kind cluster $CLUSTER"
-kind create cluster --name "$CLUSTER" --wait 180s
+echo "== kind cluster $CLUSTER, with Calico $CALICO_VERSION (enforces NetworkPolicy)"
+cat >"$work/kind.yaml" <<'YAML'
+kind: Cluster
+apiVersion: kind.x-k8s.io/v1alpha4
+networking:
+  disableDefaultCNI: true
+  podSubnet: 192.168.0.0/16
+YAML
+kind create cluster --name "$CLUSTER" --config "$work/kind.yaml"
 created=1
+k apply -f "https://raw.githubusercontent.com/projectcalico/calico/$CALICO_VERSION/manifests/calico.yaml" >/dev/null
+k -n kube-system rollout status ds/calico-node --timeout=300s
+k wait --for=condition=Ready nodes --all --timeout=300s
 
 echo "== image $IMAGE"
 DOCKER_BUILDKIT=1 docker build -f Containerfile -t "$IMAGE" .
 kind load docker-image "$IMAGE" --name "$CLUSTER"
-
-echo "== certificates and caBundle (in a copy of manifests/)"
-cp -R manifests "$work/manifests"
-rm -rf "$work/manifests/webhook/certs"
-palisade certs generate --service palisade-webhook --namespace palisade-system \
-  --out "$work/manifests/webhook/certs" --patch-manifests "$work/manifests/webhook"
 
 # Before the webhook exists: it would deny a binding to cluster-admin (RBAC-CLUSTER-ADMIN-BINDING)
 # and this privileged pod, which `palisade audit` must then find.
@@ -95,9 +103,26 @@ spec:
 YAML
 
 echo "== apply"
-k apply -k "$work/manifests"
+k apply -k manifests
 k -n palisade-system rollout status deploy/palisade-webhook --timeout=180s
 k create namespace "$NS"
+
+echo "== certificates: issued by the webhook, the CA in every caBundle, kept by a re-apply"
+check_certs() {
+  local bundle kind
+  bundle=$(k -n palisade-system get secret palisade-webhook-certs -o jsonpath='{.data.ca-bundle\.crt}')
+  [ -n "$bundle" ] || fail "the webhook did not fill its Secret"
+  k -n palisade-system get secret palisade-webhook-certs -o jsonpath='{.data.tls\.crt}' | grep -q . \
+    || fail "no serving certificate in the Secret"
+  for kind in validatingwebhookconfiguration mutatingwebhookconfiguration; do
+    for got in $(k get "$kind" palisade-webhook -o jsonpath='{.webhooks[*].clientConfig.caBundle}'); do
+      [ "$got" = "$bundle" ] || fail "$kind: a caBundle is not the Secret's trusted CAs"
+    done
+  done
+}
+check_certs
+k apply -k manifests >/dev/null
+check_certs
 
 restricted_pod() {
   cat <<YAML
@@ -189,7 +214,7 @@ k -n e2e-mutate get pod defaulted -o jsonpath='{.spec.containers[0].securityCont
 
 echo "== the probe records a flow between two pods, attributed through its own watch"
 k -n palisade-probe rollout status ds/palisade-probe --timeout=180s
-cat <<YAML | k apply -f - >/dev/null
+cat >"$work/app.yaml" <<YAML
 apiVersion: apps/v1
 kind: Deployment
 metadata: {name: echo, namespace: $NS}
@@ -221,6 +246,7 @@ spec:
       command: [sh, -c, "while true; do wget -q -T 2 -O /dev/null http://echo:8080/hostname; sleep 1; done"]
       securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}
 YAML
+k apply -f "$work/app.yaml" >/dev/null
 k -n "$NS" rollout status deploy/echo --timeout=180s
 k -n "$NS" wait --for=condition=Ready pod/caller --timeout=180s
 seen=0
@@ -230,6 +256,39 @@ for _ in $(seq 1 60); do
   sleep 2
 done
 [ "$seen" = 1 ] || fail "no flow caller → $NS/echo recorded: $(k -n palisade-probe logs ds/palisade-probe --tail=20 2>&1)"
+
+echo "== netpol apply from the probe's flows: observed traffic flows, unobserved is blocked (Calico)"
+# Flow records are the probe's stdout lines (its logs are JSON without a "tuple").
+k -n palisade-probe logs -l app.kubernetes.io/name=palisade-probe --tail=-1 --prefix=false \
+  | grep '"tuple"' >"$work/flows.jsonl" || true
+[ -s "$work/flows.jsonl" ] || fail "no flow records in the probe's output"
+palisade netpol apply --default-deny --flows "$work/flows.jsonl" "$work/app.yaml" \
+  --context "$CONTEXT" >"$work/out" 2>&1 || fail "apply from observed flows: $(cat "$work/out")"
+grep -q ' created$' "$work/out" || fail "no policy created: $(cat "$work/out")"
+reached=0
+for _ in $(seq 1 15); do
+  if k -n "$NS" exec caller -- wget -q -T 5 -O /dev/null http://echo:8080/hostname 2>/dev/null; then
+    reached=1; break
+  fi
+  sleep 2
+done
+[ "$reached" = 1 ] || fail "the observed flow caller → echo is blocked by the applied policies"
+cat <<YAML | k apply -f - >/dev/null
+apiVersion: v1
+kind: Pod
+metadata: {name: intruder, namespace: $NS, labels: {app: intruder}}
+spec:
+  restartPolicy: Never
+  securityContext: {runAsNonRoot: true, runAsUser: 65532, seccompProfile: {type: RuntimeDefault}}
+  containers:
+    - name: intruder
+      image: busybox:1.36
+      command: [sh, -c, "sleep 5; if wget -q -T 5 -O /dev/null http://echo:8080/hostname; then echo reached; else echo blocked; fi"]
+      securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}
+YAML
+k -n "$NS" wait --for=jsonpath='{.status.phase}'=Succeeded pod/intruder --timeout=120s >/dev/null \
+  || fail "intruder did not finish: $(k -n "$NS" get pod intruder -o wide 2>&1)"
+[ "$(k -n "$NS" logs intruder)" = blocked ] || fail "an unobserved pod reached echo: $(k -n "$NS" logs intruder)"
 
 echo "== netpol apply (the shop example's suggested policies)"
 k create namespace shop >/dev/null

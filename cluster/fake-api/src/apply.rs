@@ -2,7 +2,8 @@
 //! application/apply-patch+yaml` (a JSON body is YAML too). As the API server does, it needs a
 //! `fieldManager`, creates the object when it is missing (201) and otherwise merges the applied
 //! fields into it (200), and with `dryRun=All` answers with the result without storing it. The
-//! merge is simpler than the real one (which tracks field ownership): `spec` is replaced whole,
+//! merge is simpler than the real one (which tracks field ownership): each top-level field
+//! applied (`spec`, a report's `results`) is replaced whole,
 //! labels and annotations are merged, `managedFields` names the manager. NetworkPolicies are
 //! defaulted as the API server stores them: empty `ingress`/`egress` lists dropped, a port's
 //! protocol `TCP` when unset. Every apply is recorded for tests ([`crate::FakeApi::applies`]).
@@ -109,8 +110,11 @@ fn merge(existing: Option<Value>, applied: &Value, namespace: &str) -> Value {
         ));
         return object;
     };
-    if let Some(spec) = applied.get("spec") {
-        object["spec"] = spec.clone();
+    // Every top-level field applied replaces the stored one whole (as for atomic fields).
+    for (key, value) in applied.as_object().into_iter().flatten() {
+        if !matches!(key.as_str(), "apiVersion" | "kind" | "metadata" | "status") {
+            object[key.as_str()] = value.clone();
+        }
     }
     for field in ["labels", "annotations"] {
         if let Some(Value::Object(given)) = applied["metadata"].get(field) {

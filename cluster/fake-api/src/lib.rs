@@ -64,6 +64,8 @@ pub(crate) struct Store {
     pub applies: Vec<Applied>,
     /// Plurals whose writes are refused with 403.
     pub refused: HashSet<String>,
+    /// Plurals the server does not serve (404, as for a CRD not installed).
+    pub unserved: HashSet<String>,
 }
 
 #[derive(Debug)]
@@ -253,6 +255,12 @@ impl FakeApi {
     /// would), until [`FakeApi::allow`].
     pub fn refuse(&self, plural: &str) {
         self.state.store().refused.insert(plural.to_string());
+    }
+
+    /// Answers 404 for every request on `plural`, as the API server does for a resource type it
+    /// does not serve (a CRD not installed).
+    pub fn unserve(&self, plural: &str) {
+        self.state.store().unserved.insert(plural.to_string());
     }
 
     /// Serves writes of `plural` again.

@@ -2,7 +2,7 @@
 //! either with `namespaces/{ns}/` before the plural) answered as a list or, with `watch=true`, as
 //! a stream of watch events, one JSON object per line; object paths (a name after the plural)
 //! answered to GET, PUT and PATCH (server-side apply in `apply.rs`, the others in `write.rs`);
-//! POST on a collection creates.
+//! POST on a collection creates. Lists honour equality label selectors.
 
 use crate::{Message, Shared};
 use axum::Router;
@@ -64,6 +64,13 @@ async fn handle(
             "the server could not find it",
         );
     };
+    if state.store().unserved.contains(&target.plural) {
+        return status(
+            StatusCode::NOT_FOUND,
+            "NotFound",
+            "the server could not find the requested resource",
+        );
+    }
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|c| c.to_str().ok())
@@ -168,10 +175,11 @@ fn list(state: &Shared, view: &View, query: &HashMap<String, String>) -> Respons
         .requests
         .entry((view.plural.clone(), "list"))
         .or_default() += 1;
+    let selector = query.get("labelSelector").cloned().unwrap_or_default();
     let all: Vec<Value> = store
         .objects
         .iter()
-        .filter(|((plural, _, _), o)| view.wants(plural, o))
+        .filter(|((plural, _, _), o)| view.wants(plural, o) && labels_match(&selector, o))
         .map(|(_, o)| view.shape(o, true))
         .collect();
     let start: usize = match query.get("continue").map(|c| c.parse()) {
@@ -197,6 +205,17 @@ fn list(state: &Shared, view: &View, query: &HashMap<String, String>) -> Respons
     };
     json_body(&json!({"apiVersion": "v1", "kind": kind, "metadata": metadata, "items": items}))
         .into_response()
+}
+
+/// Whether `object` has every `key=value` of an equality label selector (`a=b,c=d`).
+fn labels_match(selector: &str, object: &Value) -> bool {
+    selector
+        .split(',')
+        .filter(|term| !term.is_empty())
+        .all(|term| match term.split_once('=') {
+            Some((key, value)) => object["metadata"]["labels"][key].as_str() == Some(value),
+            None => object["metadata"]["labels"].get(term).is_some(),
+        })
 }
 
 pub(crate) fn json_body(value: &Value) -> impl IntoResponse {

@@ -5,6 +5,9 @@
 //! page is judged and dropped before the next is asked for, so memory holds the inventory, one
 //! page and the findings — never the cluster.
 //!
+//! With `--write-reports` the findings also go into the cluster as wg-policy reports
+//! (`policy_reports`).
+//!
 //! Each object is reported as `kind/namespace/name` (`kind/name` when cluster-scoped); a
 //! finding's line and column are those of `kubectl get KIND NAME -n NAMESPACE -o json`.
 
@@ -28,6 +31,14 @@ pub struct AuditArgs {
     pub page_size: u32,
     #[command(flatten)]
     pub cluster: ClusterArgs,
+    /// Also write the findings into the cluster as wg-policy reports: a PolicyReport
+    /// `palisade-audit` per namespace, a ClusterPolicyReport for cluster-scoped objects.
+    #[arg(long)]
+    pub write_reports: bool,
+    /// With --write-reports: results per report at most (the most severe kept, the rest
+    /// summarised in one result).
+    #[arg(long, value_name = "N", default_value_t = 500, value_parser = clap::value_parser!(u32).range(2..=5000))]
+    pub max_report_results: u32,
 }
 
 pub fn run(args: AuditArgs) -> Result<ExitCode> {
@@ -83,6 +94,24 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
             .await?;
         }
         drop(progress);
+        if args.write_reports {
+            let reports = crate::policy_reports::build(
+                &report,
+                args.max_report_results as usize,
+                &palisade_cluster::list::api_version,
+                std::time::SystemTime::now(),
+            );
+            let written = palisade_cluster::reports::write_reports(
+                &client,
+                crate::policy_reports::REPORT_NAME,
+                &reports,
+                &crate::policy_reports::emptied,
+            )
+            .await?;
+            if !args.report.quiet {
+                eprintln!("palisade: {} wg-policy reports written", written.len());
+            }
+        }
         anyhow::Ok(())
     })?;
     // Read from a cluster: no files.

@@ -14,6 +14,7 @@ mod netpol_coverage;
 mod netpol_simulate;
 mod netpol_suggest;
 mod netpol_suggest_fix;
+mod policy_reports;
 mod probe_cmd;
 mod probe_watch;
 mod progress;

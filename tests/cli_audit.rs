@@ -151,3 +151,135 @@ fn a_clean_cluster_is_exit_0_and_an_unreachable_one_exit_2() {
     assert_eq!(code, Some(2), "{out}\n{err}");
     assert!(err.contains("listing"), "{err}");
 }
+
+/// A stored report's results, by `(policy, resource name)`.
+fn results(api: &FakeApi, kind: &str, ns: &str) -> Vec<(String, String, String)> {
+    let report = api.get(kind, ns, "palisade-audit").unwrap_or_default();
+    report["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            (
+                r["policy"].as_str().unwrap_or_default().to_string(),
+                r["resources"][0]["name"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                r["result"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn write_reports_keeps_one_policy_report_per_namespace_up_to_date() {
+    let rt = runtime();
+    let api = rt.block_on(FakeApi::start());
+    for o in cluster() {
+        api.apply(o);
+    }
+    api.apply(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "web"}}));
+    api.apply(
+        json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
+                     "metadata": {"name": "reader", "namespace": "web"},
+                     "rules": [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get"]}]}),
+    );
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let kubeconfig = api.kubeconfig(dir.path());
+    let (code, out, err) = audit(&kubeconfig, &["--write-reports", "--format", "json"]);
+    assert_eq!(code, Some(1), "{out}\n{err}");
+    assert!(err.contains("3 wg-policy reports written"), "{err}");
+
+    let shop = api
+        .get("PolicyReport", "shop", "palisade-audit")
+        .unwrap_or_default();
+    assert_eq!(shop["apiVersion"], "wgpolicyk8s.io/v1alpha2");
+    assert_eq!(
+        shop["metadata"]["labels"]["app.kubernetes.io/managed-by"],
+        "palisade"
+    );
+    assert_eq!(shop["metadata"]["managedFields"][0]["manager"], "palisade");
+    let shop_results = results(&api, "PolicyReport", "shop");
+    for pod in ["bad-1", "bad-2"] {
+        let want = (
+            "PSS-PRIVILEGED".to_string(),
+            pod.to_string(),
+            "fail".to_string(),
+        );
+        assert!(shop_results.contains(&want), "{shop_results:?}");
+    }
+    assert!(
+        shop_results
+            .iter()
+            .any(|(p, n, _)| p == "RBAC-WORKLOAD-IDENTITY" && n == "api"),
+        "{shop_results:?}"
+    );
+    let resource = &shop["results"][0]["resources"][0];
+    assert_eq!(resource["namespace"], "shop");
+    assert!(resource["apiVersion"].is_string(), "{resource}");
+    // The cluster-scoped wildcard role goes into the ClusterPolicyReport.
+    let cluster_results = results(&api, "ClusterPolicyReport", "");
+    assert!(
+        cluster_results
+            .iter()
+            .any(|(p, n, _)| p == "RBAC-WILDCARD" && n == "everything"),
+        "{cluster_results:?}"
+    );
+    // A namespace whose objects are clean gets a report with none listed, only counted.
+    let web = api
+        .get("PolicyReport", "web", "palisade-audit")
+        .unwrap_or_default();
+    assert_eq!(web["results"], json!([]), "{web}");
+    assert_eq!(web["summary"]["pass"], 1, "{web}");
+
+    // Fixed in the cluster: the next audit updates the same reports in place, and the shop
+    // report of a namespace with no judged objects left is emptied, not left stale.
+    assert!(api.delete("Pod", "shop", "bad-1"));
+    assert!(api.delete("Pod", "shop", "bad-2"));
+    assert!(api.delete("Deployment", "shop", "api"));
+    let (_, out, err) = audit(
+        &kubeconfig,
+        &["--write-reports", "--quiet", "--max-report-results", "2"],
+    );
+    let shop_results = results(&api, "PolicyReport", "shop");
+    assert!(shop_results.is_empty(), "{shop_results:?}\n{out}\n{err}");
+    let shop = api
+        .get("PolicyReport", "shop", "palisade-audit")
+        .unwrap_or_default();
+    assert_eq!(shop["summary"]["fail"], 0, "{shop}");
+    // At most two results per report: the ClusterPolicyReport's extra ones are summarised.
+    let cluster = api
+        .get("ClusterPolicyReport", "", "palisade-audit")
+        .unwrap_or_default();
+    let total = cluster["summary"]["fail"].as_u64().unwrap_or(0)
+        + cluster["summary"]["warn"].as_u64().unwrap_or(0);
+    assert!(
+        total > 2,
+        "the wildcard role has more findings than that: {cluster}"
+    );
+    assert_eq!(
+        cluster["results"].as_array().map_or(0, Vec::len),
+        2,
+        "{cluster}"
+    );
+    assert_eq!(
+        cluster["results"][1]["rule"], "results-truncated",
+        "{cluster}"
+    );
+}
+
+#[test]
+fn write_reports_without_the_crds_is_an_error_that_says_so() {
+    let rt = runtime();
+    let api = rt.block_on(FakeApi::start());
+    for o in cluster() {
+        api.apply(o);
+    }
+    api.unserve("policyreports");
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (code, out, err) = audit(&api.kubeconfig(dir.path()), &["--write-reports", "--quiet"]);
+    assert_eq!(code, Some(2), "{out}\n{err}");
+    assert!(err.contains("install the PolicyReport CRDs"), "{err}");
+    assert!(err.contains("PolicyReport shop/palisade-audit"), "{err}");
+}

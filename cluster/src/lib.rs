@@ -15,6 +15,7 @@ pub mod kinds;
 mod lease;
 pub mod list;
 mod managed_certs;
+pub mod reports;
 mod webhook_configs;
 
 pub use config::{

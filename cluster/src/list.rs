@@ -57,6 +57,15 @@ pub fn audited() -> Vec<ApiResource> {
         .collect()
 }
 
+/// The apiVersion of an audited kind (`apps/v1` for Deployment); `v1` for others.
+pub fn api_version(kind: &str) -> String {
+    match AUDITED.iter().find(|(_, _, k, _)| *k == kind) {
+        Some(("", version, _, _)) => (*version).to_string(),
+        Some((group, version, _, _)) => format!("{group}/{version}"),
+        None => "v1".to_string(),
+    }
+}
+
 /// Lists every object of `resource` in every namespace, `page_size` at a time, handing each page
 /// to `each` before the next is asked for.
 pub async fn list_pages(

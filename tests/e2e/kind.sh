@@ -18,7 +18,8 @@
 #     still works and a pod that was never observed cannot reach the Service;
 #   - `netpol apply` of the shop example's suggested policies: a dry run stores nothing, the
 #     apply creates four policies managed by `palisade`, a second apply finds them unchanged;
-#   - `palisade audit` finds a privileged pod created before the webhook was installed.
+#   - `palisade audit` finds a privileged pod created before the webhook was installed, and with
+#     --write-reports puts it into that namespace's PolicyReport.
 #
 # THIS MACHINE CANNOT RUN IT: the development and CI hosts of this repository have no Docker
 # engine and no images. It runs where Docker can (.github/workflows/e2e.yml); here it is only
@@ -30,7 +31,7 @@
 #   tests/e2e/kind.sh
 #   cargo test --release --test integration e2e::kind -- --ignored     (same script)
 # Settings: CLUSTER (default palisade-e2e), IMAGE (default the manifests' image),
-# CALICO_VERSION (default v3.29.3), KEEP_CLUSTER=1, PALISADE (a built palisade binary; default:
+# CALICO_VERSION (default v3.29.3), KYVERNO_REF (default main), KEEP_CLUSTER=1, PALISADE (a built palisade binary; default:
 # cargo run --release).
 set -euo pipefail
 
@@ -40,6 +41,8 @@ IMAGE=${IMAGE:-ghcr.io/palisade-dev/palisade:0.1.0}
 NS=palisade-e2e
 CONTEXT="kind-$CLUSTER"
 CALICO_VERSION=${CALICO_VERSION:-v3.29.3}
+# Where the wg-policy PolicyReport CRDs are taken from (Kyverno ships them).
+KYVERNO_REF=${KYVERNO_REF:-main}
 
 for tool in docker kind kubectl; do
   command -v "$tool" >/dev/null || { echo "kind.sh: $tool not found" >&2; exit 2; }
@@ -311,5 +314,14 @@ if palisade audit --context "$CONTEXT" --quiet --color never >"$work/audit" 2>"$
 fi
 grep 'pod/e2e-before/privileged-before' "$work/audit" | grep -q PSS-PRIVILEGED \
   || fail "audit missed the privileged pod: $(head -c 2000 "$work/audit") $(cat "$work/out")"
+
+echo "== audit --write-reports: the privileged pod in a PolicyReport (wg-policy CRDs from Kyverno)"
+crds="https://raw.githubusercontent.com/kyverno/kyverno/$KYVERNO_REF/config/crds/policyreport"
+k apply -f "$crds/wgpolicyk8s.io_policyreports.yaml" -f "$crds/wgpolicyk8s.io_clusterpolicyreports.yaml" >/dev/null
+k wait --for=condition=Established crd/policyreports.wgpolicyk8s.io crd/clusterpolicyreports.wgpolicyk8s.io \
+  --timeout=60s >/dev/null
+palisade audit --context "$CONTEXT" --write-reports --quiet >/dev/null 2>"$work/out" || true
+k -n e2e-before get policyreport palisade-audit -o jsonpath='{.results[*].policy}' 2>&1 \
+  | grep -q PSS-PRIVILEGED || fail "no PSS-PRIVILEGED in e2e-before's PolicyReport: $(cat "$work/out")"
 
 echo "== all checks passed"

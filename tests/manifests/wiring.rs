@@ -172,6 +172,7 @@ pub fn check(docs: &[Value], certs: Certs) {
     assert_eq!(container_port("https"), 8443);
     assert_eq!(container_port("metrics"), 9090);
     assert_eq!(container["livenessProbe"]["httpGet"]["path"], "/healthz");
+    assert_eq!(container["startupProbe"]["httpGet"]["path"], "/healthz");
     assert_eq!(container["readinessProbe"]["httpGet"]["path"], "/readyz");
     assert_eq!(container["readinessProbe"]["httpGet"]["port"], "metrics");
     let args = strings(&container["args"]);

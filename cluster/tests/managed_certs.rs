@@ -88,23 +88,7 @@ fn secret_text(api: &FakeApi, key: &str) -> String {
 
 /// Every webhook's caBundle in the fake, decoded.
 fn bundles(api: &FakeApi) -> Vec<String> {
-    [
-        "ValidatingWebhookConfiguration",
-        "MutatingWebhookConfiguration",
-    ]
-    .iter()
-    .flat_map(|kind| {
-        let config = api.get(kind, "", "palisade-webhook").unwrap_or_default();
-        config["webhooks"].as_array().cloned().unwrap_or_default()
-    })
-    .map(|w| {
-        let encoded = w["clientConfig"]["caBundle"].as_str().unwrap_or_default();
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(encoded)
-            .unwrap_or_default();
-        String::from_utf8(bytes).unwrap_or_default()
-    })
-    .collect()
+    api.ca_bundles("palisade-webhook")
 }
 
 fn signed_by(cert_pem: &str, ca_pem: &str) -> bool {

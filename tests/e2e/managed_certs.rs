@@ -45,19 +45,9 @@ fn decode(encoded: &str) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
-/// Every webhook's caBundle in the fake, decoded, and whether they are all the same.
+/// The caBundle every webhook in the fake holds, when they all hold the same one.
 fn the_ca_bundle(api: &FakeApi) -> Option<String> {
-    let bundles: Vec<String> = [
-        "ValidatingWebhookConfiguration",
-        "MutatingWebhookConfiguration",
-    ]
-    .iter()
-    .flat_map(|kind| {
-        let config = api.get(kind, "", "palisade-webhook").unwrap_or_default();
-        config["webhooks"].as_array().cloned().unwrap_or_default()
-    })
-    .map(|w| decode(w["clientConfig"]["caBundle"].as_str().unwrap_or_default()))
-    .collect();
+    let bundles = api.ca_bundles("palisade-webhook");
     let first = bundles.first()?.clone();
     (!first.is_empty() && bundles.iter().all(|b| *b == first)).then_some(first)
 }

@@ -274,6 +274,29 @@ impl FakeApi {
         self.state.store().objects.get(&key).cloned()
     }
 
+    /// The caBundle of every webhook of the Validating- and MutatingWebhookConfiguration named
+    /// `name` (in that order), decoded from base64 ("" where unset).
+    pub fn ca_bundles(&self, name: &str) -> Vec<String> {
+        use base64::Engine as _;
+        [
+            "ValidatingWebhookConfiguration",
+            "MutatingWebhookConfiguration",
+        ]
+        .iter()
+        .flat_map(|kind| {
+            let config = self.get(kind, "", name).unwrap_or_default();
+            config["webhooks"].as_array().cloned().unwrap_or_default()
+        })
+        .map(|w| {
+            let encoded = w["clientConfig"]["caBundle"].as_str().unwrap_or_default();
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(encoded)
+                .unwrap_or_default();
+            String::from_utf8(bytes).unwrap_or_default()
+        })
+        .collect()
+    }
+
     /// Requests served for `plural` and `verb` ("list", "watch", "get", "create", "update" or
     /// "patch").
     pub fn requests(&self, plural: &str, verb: &'static str) -> usize {

@@ -41,6 +41,12 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
     // With --fix --diff, stdout carries the diff.
     crate::report_out::write(&run.report, &args.report, args.diff)?;
     if !args.report.quiet {
+        for file in given.iter().flat_map(|p| &p.kustomize_patches) {
+            eprintln!(
+                "palisade: note: {file}: not linted, a kustomize patch (a fragment of an object); \
+                 lint what it makes with `kubectl kustomize DIR | palisade lint -`"
+            );
+        }
         for (file, line) in &run.skipped {
             eprintln!(
                 "palisade: note: {file}:{line}: skipped a document that is not a Kubernetes object (no apiVersion/kind)"

@@ -1,9 +1,10 @@
 //! What `palisade lint` reads: each PATH argument expanded into its files (directories walked,
 //! `-` for stdin), and the check that every PATH holds at least one Kubernetes object, so that a
 //! typo in a CI path fails instead of passing green (`--allow-empty` accepts an empty PATH).
+//! Kustomize patch files of a walked directory are left out, and named in a note.
 
 use anyhow::Result;
-use palisade_linter::{Input, LintRun, discover, read_stdin};
+use palisade_linter::{Input, LintRun, discover_all, read_stdin};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -14,6 +15,8 @@ pub struct PathFiles {
     /// Walked as a directory.
     dir: bool,
     files: Vec<String>,
+    /// Files of the walk left out as kustomize patches.
+    pub kustomize_patches: Vec<String>,
 }
 
 /// Every input, in order, and what each PATH gave. A path that does not exist stops the run;
@@ -29,16 +32,26 @@ pub fn inputs(paths: &[PathBuf]) -> Result<(Vec<Input>, Vec<PathFiles>)> {
                 path: "-".into(),
                 dir: false,
                 files: vec!["-".into()],
+                kustomize_patches: Vec::new(),
             });
             continue;
         }
-        let files = discover(std::slice::from_ref(p))?;
+        let found = discover_all(std::slice::from_ref(p))?;
         given.push(PathFiles {
             path: p.display().to_string(),
             dir: p.is_dir(),
-            files: files.iter().map(|f| f.display().to_string()).collect(),
+            files: found
+                .files
+                .iter()
+                .map(|f| f.display().to_string())
+                .collect(),
+            kustomize_patches: found
+                .kustomize_patches
+                .iter()
+                .map(|f| f.display().to_string())
+                .collect(),
         });
-        inputs.extend(files.into_iter().map(Input::Path));
+        inputs.extend(found.files.into_iter().map(Input::Path));
     }
     if stdin {
         inputs.insert(0, Input::Source(read_stdin()?));

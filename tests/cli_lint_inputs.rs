@@ -224,3 +224,40 @@ fn the_pre_commit_hook_accepts_files_without_manifests() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{entry}: {stderr}");
 }
+
+/// Regression: a kustomize patch (a fragment that sets a Deployment's args) was judged as a whole
+/// Deployment, and its missing securityContext reported — a false alarm in every kustomize repo.
+#[test]
+fn kustomize_patches_in_a_walked_directory_are_left_out_and_named() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let patch = "apiVersion: v1\nkind: Pod\nmetadata: {name: agent, namespace: shop}\nspec:\n  hostPID: true\n";
+    write(
+        dir.path(),
+        &[
+            (
+                "app/kustomization.yaml",
+                "resources: [pod.yaml]\npatches:\n  - path: patches/host.yaml\n",
+            ),
+            ("app/pod.yaml", POD),
+            ("app/patches/host.yaml", patch),
+        ],
+    );
+    let (code, out, err) = lint(dir.path(), &["--format", "json", "app"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    let report: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}\n{out}"));
+    let files: Vec<&str> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["file"].as_str())
+        .collect();
+    assert!(files.iter().all(|f| !f.contains("patches")), "{out}");
+    assert!(
+        err.contains("app/patches/host.yaml: not linted, a kustomize patch"),
+        "{err}"
+    );
+    // Named explicitly, the file is linted as given.
+    let (code, out, _) = lint(dir.path(), &["app/patches/host.yaml"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("PSS-HOST-NAMESPACES"), "{out}");
+}

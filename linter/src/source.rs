@@ -16,25 +16,48 @@ pub struct SourceFile {
 const EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
 
 /// Expands `paths` into the manifest files to lint, in a stable order. A directory is walked
-/// recursively (hidden entries such as `.git` are skipped; symlinked directories are not followed);
-/// a file named explicitly is taken whatever its extension.
+/// recursively (hidden entries such as `.git` are skipped; symlinked directories are not followed;
+/// kustomize patch files are left out, see [`discover_all`]); a file named explicitly is taken
+/// whatever its extension.
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
-    let mut out = Vec::new();
+    Ok(discover_all(paths)?.files)
+}
+
+/// What a walk found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Discovered {
+    /// The manifest files to read, in order.
+    pub files: Vec<PathBuf>,
+    /// Files of a walked directory that a kustomization there names as patches: fragments of
+    /// objects, not read (`kustomize build DIR | palisade lint -` judges what they make).
+    pub kustomize_patches: Vec<PathBuf>,
+}
+
+/// [`discover`], saying which files were left out as kustomize patches.
+pub fn discover_all(paths: &[PathBuf]) -> Result<Discovered, InputError> {
+    let mut out = Discovered::default();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|e| InputError::io(path, e))?;
         if meta.is_dir() {
-            let mut found = Vec::new();
-            walk(path, &mut found)?;
+            let (mut found, mut patches) = (Vec::new(), Vec::new());
+            walk(path, &mut found, &mut patches)?;
             found.sort();
-            out.extend(found);
+            for file in found {
+                if patches.contains(&crate::kustomize::normalise(&file)) {
+                    out.kustomize_patches.push(file);
+                } else {
+                    out.files.push(file);
+                }
+            }
         } else {
-            out.push(path.clone());
+            out.files.push(path.clone());
         }
     }
     Ok(out)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), InputError> {
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, patches: &mut Vec<PathBuf>) -> Result<(), InputError> {
+    patches.extend(crate::kustomize::patch_files(dir));
     let entries = std::fs::read_dir(dir).map_err(|e| InputError::io(dir, e))?;
     for entry in entries {
         let entry = entry.map_err(|e| InputError::io(dir, e))?;
@@ -44,7 +67,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), InputError> {
         }
         let file_type = entry.file_type().map_err(|e| InputError::io(&path, e))?;
         if file_type.is_dir() {
-            walk(&path, out)?;
+            walk(&path, out, patches)?;
         } else if has_manifest_ext(&path) && path.is_file() {
             out.push(path);
         }

@@ -1,7 +1,8 @@
 //! `palisade webhook`: the admission webhook. Flags (each also from an environment variable)
 //! become server options; policies and configuration come from files, re-read when they change;
 //! the inventory from a file or watched live in the cluster (`webhook_inventory`); the
-//! certificate from files, or kept in the cluster with `--manage-certs` (`webhook_certs`). Runs until SIGTERM or SIGINT, then shuts down gracefully.
+//! certificate from files, or kept in the cluster with `--manage-certs` (`webhook_certs`).
+//! Runs until SIGTERM or SIGINT, then shuts down gracefully.
 
 use crate::cli::PolicyArgs;
 use crate::cli::{parse_duration, parse_level, parse_version};

@@ -42,10 +42,7 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
     crate::report_out::write(&run.report, &args.report, args.diff)?;
     if !args.report.quiet {
         for file in given.iter().flat_map(|p| &p.kustomize_patches) {
-            eprintln!(
-                "palisade: note: {file}: not linted, a kustomize patch (a fragment of an object); \
-                 lint what it makes with `kubectl kustomize DIR | palisade lint -`"
-            );
+            eprintln!("{}", crate::lint_paths::patch_note(file));
         }
         for (file, line) in &run.skipped {
             eprintln!(

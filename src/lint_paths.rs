@@ -59,6 +59,24 @@ pub fn inputs(paths: &[PathBuf]) -> Result<(Vec<Input>, Vec<PathFiles>)> {
     Ok((inputs, given))
 }
 
+/// The note for a file left out as a kustomize patch.
+pub fn patch_note(file: &str) -> String {
+    format!(
+        "palisade: note: {file}: not read, a kustomize patch (a fragment of an object); \
+         use what it makes: `kubectl kustomize DIR | palisade …`"
+    )
+}
+
+/// The files of `paths` (see [`discover_all`]), with a note on stderr for each kustomize patch
+/// left out: the doors that read manifests besides `lint` (`netpol`, `rbac`).
+pub fn discover_noting(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let found = discover_all(paths)?;
+    for file in &found.kustomize_patches {
+        eprintln!("{}", patch_note(&file.display().to_string()));
+    }
+    Ok(found.files)
+}
+
 /// An error for each PATH that holds no Kubernetes object. A PATH with a file that could not be
 /// read or parsed is left to that file's error.
 pub fn empty(given: &[PathFiles], run: &LintRun) -> Vec<String> {

@@ -4,7 +4,7 @@
 
 use anyhow::{Result, bail};
 use palisade_linter::rbac::{self, Rbac, Request, Subject};
-use palisade_linter::{discover, parse_file, read};
+use palisade_linter::{parse_file, read};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -49,7 +49,7 @@ pub enum RbacCommand {
 
 fn load(paths: &[PathBuf]) -> Result<Rbac> {
     let mut rbac = Rbac::default();
-    for path in discover(paths)? {
+    for path in crate::lint_paths::discover_noting(paths)? {
         let parsed = parse_file(&read(&path)?)?;
         rbac.add(&parsed);
     }

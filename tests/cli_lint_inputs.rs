@@ -253,9 +253,18 @@ fn kustomize_patches_in_a_walked_directory_are_left_out_and_named() {
         .collect();
     assert!(files.iter().all(|f| !f.contains("patches")), "{out}");
     assert!(
-        err.contains("app/patches/host.yaml: not linted, a kustomize patch"),
+        err.contains("app/patches/host.yaml: not read, a kustomize patch"),
         "{err}"
     );
+    // The other doors that read manifests leave it out too, and say so.
+    let out = Command::cargo_bin("palisade")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .current_dir(dir.path())
+        .args(["netpol", "coverage", "app"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("app/patches/host.yaml: not read"), "{err}");
     // Named explicitly, the file is linted as given.
     let (code, out, _) = lint(dir.path(), &["app/patches/host.yaml"]);
     assert_eq!(code, 1, "{out}");

@@ -24,4 +24,4 @@ pub use error::CertError;
 pub use inspect::{CertInfo, certificates_der, check_key_pair, inspect, key_ids, not_after, utc};
 pub use issue::{DEFAULT_DAYS, PemPair, ca_days, issue_serving, new_ca};
 pub use service::Service;
-pub use store::{Generated, Request, generate};
+pub use store::{Generated, Request, generate, write_private};

@@ -129,6 +129,19 @@ impl Managed {
         self.trusted.concat()
     }
 
+    /// A state holding only the serving pair of a text [`Managed::serving_pem`] wrote (the
+    /// certificate, then its key).
+    pub fn from_serving_pem(text: &str) -> Managed {
+        let serving = text.find("-----BEGIN PRIVATE KEY-----").map(|at| PemPair {
+            cert_pem: text[..at].to_string(),
+            key_pem: text[at..].to_string(),
+        });
+        Managed {
+            serving,
+            ..Managed::default()
+        }
+    }
+
     /// The serving certificate and its key in one PEM text (one file, so that a reader never
     /// sees a new certificate beside an old key), if they are usable for `service` at `now`.
     pub fn serving_pem(&self, service: &Service, now: SystemTime) -> Option<String> {

@@ -111,6 +111,12 @@ fn load_ca(crt: &Path, key: &Path) -> Result<PemPair> {
     Ok(PemPair { cert_pem, key_pem })
 }
 
+/// Writes a private file (mode 0600 before any content is written) through a temporary file in
+/// the same directory and a rename, so a reader sees the old content or the new, never half.
+pub fn write_private(path: &Path, content: &str) -> Result<()> {
+    write_file(path, content, true)
+}
+
 /// Writes a file through a temporary file in the same directory and a rename; a private file
 /// gets mode 0600 before any content is written.
 fn write_file(path: &Path, content: &str, private: bool) -> Result<()> {

@@ -42,15 +42,9 @@ pub enum ClusterError {
     /// An object Palisade was asked to send is not one the API can take.
     #[error("{0}")]
     Invalid(String),
-    /// Certificates that could not be issued.
+    /// Certificates that could not be issued or written.
     #[error("certificates: {0}")]
     Certs(#[from] palisade_certs::CertError),
-    /// A file that could not be written.
-    #[error("{path}: {error}")]
-    File {
-        path: PathBuf,
-        error: std::io::Error,
-    },
     /// A path that is not valid UTF-8 where kube needs a string.
     #[error("{0}: not a UTF-8 path")]
     Path(PathBuf),

@@ -83,25 +83,13 @@ impl CertManager {
         }
     }
 
-    pub fn settings(&self) -> &CertSettings {
-        &self.settings
-    }
-
     /// Whether the serving file holds a pair usable for the Service at `now` (a restarted
     /// container can serve before it reaches the API server).
     pub fn file_ready(&self, now: SystemTime) -> bool {
         let text = std::fs::read_to_string(&self.settings.file).unwrap_or_default();
-        let Some(key_at) = text.find("-----BEGIN PRIVATE KEY-----") else {
-            return false;
-        };
-        let managed = Managed {
-            serving: Some(palisade_certs::PemPair {
-                cert_pem: text[..key_at].to_string(),
-                key_pem: text[key_at..].to_string(),
-            }),
-            ..Managed::default()
-        };
-        managed.serving_pem(&self.settings.service, now).is_some()
+        Managed::from_serving_pem(&text)
+            .serving_pem(&self.settings.service, now)
+            .is_some()
     }
 
     /// One round at `now`.
@@ -246,29 +234,12 @@ fn decoded(secret: Option<&Secret>) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-/// Writes `text` to `path` (mode 0600, through a temporary file and a rename) unless it
-/// already holds it; true when written.
+/// Writes `text` to `path` (private, renamed into place) unless it already holds it; true when
+/// written.
 fn write_file(path: &Path, text: &str) -> Result<bool, ClusterError> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
     if std::fs::read_to_string(path).is_ok_and(|have| have == text) {
         return Ok(false);
     }
-    let io = |e: std::io::Error| ClusterError::File {
-        path: path.to_path_buf(),
-        error: e,
-    };
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-    let tmp = path.with_file_name(format!(".{}.tmp", name.unwrap_or_default()));
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&tmp)
-        .map_err(io)?;
-    file.write_all(text.as_bytes()).map_err(io)?;
-    file.sync_all().map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(io)?;
+    palisade_certs::write_private(path, text)?;
     Ok(true)
 }
